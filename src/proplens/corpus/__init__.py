@@ -1,0 +1,1 @@
+"""Corpus-level work: finding corpus splits on disk and describing them."""

@@ -1,0 +1,56 @@
+"""One exception tree for proplens.
+
+Every error a user can cause (a bad file, an unknown technique, a span outside the text) is a
+`ProplensError`, so the CLI can print one clear line and exit non-zero instead of a traceback,
+and library users can catch one base class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "FormatError",
+    "ProplensError",
+    "ScoringError",
+    "SpanError",
+    "UnknownTechniqueError",
+]
+
+
+class ProplensError(Exception):
+    """Base class of every error proplens raises on purpose."""
+
+
+class SpanError(ProplensError, ValueError):
+    """A span whose offsets are not a valid half-open range over the article text."""
+
+
+class UnknownTechniqueError(ProplensError, KeyError):
+    """A technique id that the named taxonomy does not define."""
+
+    def __init__(self, technique: str, scheme: str) -> None:
+        self.technique = technique
+        self.scheme = scheme
+        super().__init__(technique)
+
+    def __str__(self) -> str:
+        return f"unknown {self.scheme} technique {self.technique!r}"
+
+
+class FormatError(ProplensError, ValueError):
+    """A file that does not follow its format; names the file and, when known, the line."""
+
+    def __init__(self, path: str | Path, message: str, *, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ScoringError(ProplensError, ValueError):
+    """Predictions and references that cannot be scored together (e.g. a TC prediction with no technique)."""

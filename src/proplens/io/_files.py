@@ -1,0 +1,95 @@
+"""File plumbing shared by every reader and writer: strict UTF-8 decoding, tab-separated rows, atomic writes.
+
+Errors name the file and the line, so a user can open the file at the fault; nothing is half-written
+because writers go through a temporary file that replaces the target only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from proplens.errors import FormatError
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text, decoded as strict UTF-8 (no newline translation, so offsets match the bytes read)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(path, "no such file") from None
+    except IsADirectoryError:
+        raise FormatError(path, "is a directory, expected a file") from None
+    except OSError as error:
+        raise FormatError(path, f"cannot read: {error.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise FormatError(
+            path,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at column {column}); "
+            "re-save the file as UTF-8",
+            line=line,
+        ) from None
+
+
+def iter_rows(path: str | Path, columns: int, layout: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line_number, fields)`` for each non-blank tab-separated line with exactly `columns` fields.
+
+    `layout` describes the expected columns for the error message, e.g. ``"id, technique, start, end"``.
+    """
+    text = read_text(path)
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != columns:
+            raise FormatError(
+                path,
+                f"expected {columns} tab-separated columns ({layout}), found {len(fields)}",
+                line=number,
+            )
+        yield number, [field.strip() for field in fields]
+
+
+def parse_offset(value: str, path: str | Path, line: int, what: str) -> int:
+    """An offset column as a non-negative integer, or a `FormatError` at that line."""
+    try:
+        offset = int(value)
+    except ValueError:
+        raise FormatError(path, f"{what} offset {value!r} is not an integer", line=line) from None
+    if offset < 0:
+        raise FormatError(path, f"{what} offset {offset} is negative", line=line)
+    return offset
+
+
+@contextmanager
+def open_atomic(path: str | Path) -> Iterator[TextIO]:
+    """A text file to write to that replaces `path` only when the block completes without error.
+
+    Readers see either the old file or the whole new one; a failure midway leaves no partial file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            yield file
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write `text` as UTF-8 to `path` atomically (see `open_atomic`)."""
+    with open_atomic(path) as file:
+        file.write(text)

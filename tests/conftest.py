@@ -1,0 +1,47 @@
+"""Shared fixtures: tiny hand-made data, paths to the real corpus (tests skip when ../shared is absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proplens import Article
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+PTC = SHARED / "data" / "ptc"
+SEMEVAL2021 = SHARED / "data" / "semeval2021-task6"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def ptc_dir() -> Path:
+    """The real PTC corpus folder; skips the test when it is not beside the repo."""
+    if not (PTC / "dev-articles").is_dir():
+        pytest.skip("../shared/data/ptc is not available")
+    return PTC
+
+
+@pytest.fixture
+def semeval2021_dir() -> Path:
+    if not (SEMEVAL2021 / "training_set_task2.txt").is_file():
+        pytest.skip("../shared/data/semeval2021-task6 is not available")
+    return SEMEVAL2021
+
+
+@pytest.fixture
+def article() -> Article:
+    """A tiny article: title line, blank line, two body lines."""
+    text = "Crooks in charge\n\nThe corrupt mayor lied again.\nVote them out!\n"
+    return Article(id="42", text=text, title="Crooks in charge")
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    """Write a fixture file (bytes verbatim, str as UTF-8 with no newline translation)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
