@@ -66,7 +66,11 @@ def test_overlap_excludes_touching_spans() -> None:
 
 
 def test_merge_ranges_merges_overlaps_but_not_touching_ranges() -> None:
-    assert merge_ranges([(10, 20), (0, 5), (5, 8), (15, 30), (12, 14)]) == [(0, 5), (5, 8), (10, 30)]
+    assert merge_ranges([(10, 20), (0, 5), (5, 8), (15, 30), (12, 14)]) == [
+        (0, 5),
+        (5, 8),
+        (10, 30),
+    ]
     assert merge_ranges([]) == []
     assert covered_characters([(0, 10), (5, 15), (20, 21)]) == 16
 

@@ -65,9 +65,7 @@ def test_crosswalk_ptc_to_semeval2023(ptc_id: str, s23_ids: tuple[str, ...]) -> 
     assert techniques.translate(ptc_id, source="ptc", target="semeval2023") == s23_ids
 
 
-@pytest.mark.parametrize(
-    "s23_id", ["Straw_Man", "Red_Herring", "Whataboutism", "Appeal_to_Hypocrisy"]
-)
+@pytest.mark.parametrize("s23_id", ["Straw_Man", "Red_Herring", "Whataboutism", "Appeal_to_Hypocrisy"])
 def test_distraction_techniques_map_back_to_the_merged_ptc_class(s23_id: str) -> None:
     assert techniques.translate(s23_id, source="semeval2023", target="ptc") == (
         "Whataboutism,Straw_Men,Red_Herring",

@@ -95,9 +95,7 @@ def evaluate(
         typer.Option(help="Article folder: checks offsets against the texts; required for slc."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    confusion: Annotated[
-        bool, typer.Option(help="tc: also print the confusion matrix.")
-    ] = False,
+    confusion: Annotated[bool, typer.Option(help="tc: also print the confusion matrix.")] = False,
 ) -> None:
     """Score predictions against gold with the official SemEval-2020 Task 11 definitions.
 
@@ -108,19 +106,33 @@ def evaluate(
     read = _span_reader if task == Task.si else ptc.read_technique_labels
     references = read(gold, articles=texts)
     predictions = read(pred, articles=texts)
+    keys: tuple[str, ...]
     if task == Task.si:
         scores = si.compute(predictions=predictions, references=references)
         keys = ("precision", "recall", "f1", "predicted_spans", "gold_spans")
     elif task == Task.tc:
         scores = tc.compute(predictions=predictions, references=references)
-        keys = ("micro_f1", "micro_precision", "micro_recall", "macro_f1", "correct", "predicted",
-                "gold")
+        keys = (
+            "micro_f1",
+            "micro_precision",
+            "micro_recall",
+            "macro_f1",
+            "correct",
+            "predicted",
+            "gold",
+        )
     else:
         if texts is None:
             raise typer.BadParameter("slc needs --articles (sentences come from the article texts)")
         scores = slc.compute(predictions=predictions, references=references, articles=texts.values())
-        keys = ("precision", "recall", "f1", "sentences", "gold_propaganda_sentences",
-                "predicted_propaganda_sentences")
+        keys = (
+            "precision",
+            "recall",
+            "f1",
+            "sentences",
+            "gold_propaganda_sentences",
+            "predicted_propaganda_sentences",
+        )
     if as_json:
         extra: dict[str, Any] = {"task": task.value, "gold": str(gold), "pred": str(pred)}
         if task == Task.tc and confusion:

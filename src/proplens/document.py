@@ -16,10 +16,10 @@ from types import MappingProxyType
 from proplens.errors import SpanError
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Analysis",
     "Annotation",
     "Article",
-    "SCHEMA_VERSION",
     "Span",
     "covered_characters",
     "group_by_article",

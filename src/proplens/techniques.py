@@ -66,7 +66,7 @@ _PTC_TECHNIQUES: tuple[Technique, ...] = (
         "Presents a claim as true because an authority, expert or famous figure is said to back it, "
         "instead of giving the evidence itself. Quoting a real expert is not the technique; leaning on "
         "the authority in place of an argument is.",
-        'Leading scientists agree that the new tax will ruin the country, so there is nothing to debate.',
+        "Leading scientists agree that the new tax will ruin the country, so there is nothing to debate.",
         "#79706e",
         abbreviation="AUTH",
     ),

@@ -86,13 +86,9 @@ def compute_stats(
         technique = span.technique or "(no technique)"
         per_technique.setdefault(technique, []).append(len(span))
         technique_articles.setdefault(technique, set()).add(article_id)
-    ranges_per_article = {
-        article_id: [(s.start, s.end) for s in ss] for article_id, ss in by_article.items()
-    }
+    ranges_per_article = {article_id: [(s.start, s.end) for s in ss] for article_id, ss in by_article.items()}
     duplicates = sum(
-        count - 1
-        for count in Counter((a, s.start, s.end) for a, s in spans).values()
-        if count > 1
+        count - 1 for count in Counter((a, s.start, s.end) for a, s in spans).values() if count > 1
     )
     crossing = sum(1 for a, s in spans if "\n" in texts.get(a, "")[s.start : s.end])
     return CorpusStats(
@@ -122,7 +118,7 @@ def _overlapping_pairs(ranges: list[tuple[int, int]]) -> int:
     """Pairs of distinct ranges (different offsets) that share at least one character."""
     unique = sorted(set(ranges))
     pairs = 0
-    for i, (start, end) in enumerate(unique):
+    for i, (_, end) in enumerate(unique):
         for other_start, _ in unique[i + 1 :]:
             if other_start >= end:
                 break
@@ -152,7 +148,8 @@ def _percentile(ordered: list[int], percent: float) -> float:
 
 
 def _histogram(lengths: list[int]) -> dict[str, int]:
-    labels, low = [], 1
+    labels: list[tuple[str, int, int | None]] = []
+    low = 1
     for bound in LENGTH_BUCKETS:
         labels.append((f"{low}-{bound}", low, bound))
         low = bound + 1

@@ -34,8 +34,7 @@ def read_text(path: str | Path) -> str:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise FormatError(
             path,
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at column {column}); "
-            "re-save the file as UTF-8",
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at column {column}); re-save the file as UTF-8",
             line=line,
         ) from None
 

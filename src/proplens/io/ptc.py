@@ -22,8 +22,8 @@ from proplens.io._files import iter_rows, parse_offset, read_text, write_text_at
 from proplens.techniques import Scheme
 
 __all__ = [
-    "TC_LABELS_SUFFIX",
     "SI_LABELS_SUFFIX",
+    "TC_LABELS_SUFFIX",
     "article_id_from_path",
     "read_article",
     "read_articles",
@@ -95,16 +95,12 @@ def read_technique_labels(
     return _read_labels(path, "technique", articles, Scheme(scheme))
 
 
-def read_span_labels(
-    path: str | Path, *, articles: Mapping[str, Article] | None = None
-) -> list[Annotation]:
+def read_span_labels(path: str | Path, *, articles: Mapping[str, Article] | None = None) -> list[Annotation]:
     """A span label file (or a folder of per-article ones): ``id, start, end`` lines, no technique."""
     return _read_labels(path, "span", articles, Scheme.PTC)
 
 
-def read_tc_template(
-    path: str | Path, *, articles: Mapping[str, Article] | None = None
-) -> list[Annotation]:
+def read_tc_template(path: str | Path, *, articles: Mapping[str, Article] | None = None) -> list[Annotation]:
     """A technique-classification template: ``id, ?, start, end`` lines, in file order, no technique."""
     return _read_labels(path, "template", articles, Scheme.PTC)
 
@@ -122,9 +118,7 @@ def write_technique_labels(path: str | Path, annotations: Iterable[Annotation]) 
 
 def write_span_labels(path: str | Path, annotations: Iterable[Annotation]) -> None:
     """Write ``id<TAB>start<TAB>end`` lines (techniques, if any, are dropped)."""
-    write_text_atomic(
-        path, "".join(f"{a.article_id}\t{a.span.start}\t{a.span.end}\n" for a in annotations)
-    )
+    write_text_atomic(path, "".join(f"{a.article_id}\t{a.span.start}\t{a.span.end}\n" for a in annotations))
 
 
 def write_tc_template(path: str | Path, annotations: Iterable[Annotation]) -> None:

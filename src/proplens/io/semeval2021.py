@@ -93,7 +93,8 @@ def _annotations(path: str | Path, position: int, entry: Any, article: Article) 
             raise FormatError(path, f"{where}: bad offsets start={start!r} end={end!r}")
         if end > len(article.text):
             raise FormatError(
-                path, f"{where}: span [{start}, {end}) ends past the text ({len(article.text)} chars)"
+                path,
+                f"{where}: span [{start}, {end}) ends past the text ({len(article.text)} chars)",
             )
         annotations.append(Annotation(article.id, Span(start, end, technique)))
     return annotations

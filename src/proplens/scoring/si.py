@@ -21,9 +21,7 @@ from proplens.document import Annotation, group_by_article, merge_ranges
 __all__ = ["compute"]
 
 
-def compute(
-    *, predictions: Iterable[Annotation], references: Iterable[Annotation]
-) -> dict[str, float]:
+def compute(*, predictions: Iterable[Annotation], references: Iterable[Annotation]) -> dict[str, float]:
     """SI precision, recall and F1, plus the merged span counts they divide by."""
     predicted = _merged_per_article(predictions)
     gold = _merged_per_article(references)
@@ -59,9 +57,7 @@ def _merged_per_article(annotations: Iterable[Annotation]) -> dict[str, list[tup
 Range = tuple[int, int]
 
 
-def _overlaps(
-    predicted: list[Range], gold: list[Range]
-) -> Iterable[tuple[Range, Range, int]]:
+def _overlaps(predicted: list[Range], gold: list[Range]) -> Iterable[tuple[Range, Range, int]]:
     """Every (predicted, gold, shared characters) pair with a non-empty intersection.
 
     Both lists are sorted and internally disjoint, so one forward sweep finds all pairs.

@@ -27,9 +27,7 @@ NO_TECHNIQUE = "(none)"
 SpanKey = tuple[str, int, int]
 
 
-def compute(
-    *, predictions: Iterable[Annotation], references: Iterable[Annotation]
-) -> dict[str, float]:
+def compute(*, predictions: Iterable[Annotation], references: Iterable[Annotation]) -> dict[str, float]:
     """Micro and macro scores plus ``precision/<technique>``, ``recall/…``, ``f1/…``, ``support/…``."""
     predicted, gold = _by_span(predictions, "predictions"), _by_span(references, "references")
     true_positives: Counter[str] = Counter()
