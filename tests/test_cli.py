@@ -10,6 +10,7 @@ from proplens.cli import app
 from tests.conftest import EXAMPLES, write
 
 runner = CliRunner()
+EVALUATE_TC = ("evaluate", "--task", "tc", "--gold", EXAMPLES / "demo-task-flc-tc.labels")
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -66,11 +67,7 @@ def test_evaluate_si_accepts_technique_label_files() -> None:
 
 def test_evaluate_tc_with_confusion_and_articles() -> None:
     code, out, _ = run(
-        "evaluate",
-        "--task",
-        "tc",
-        "--gold",
-        EXAMPLES / "demo-task-flc-tc.labels",
+        *EVALUATE_TC,
         "--pred",
         EXAMPLES / "demo-pred-tc.labels",
         "--articles",
@@ -83,11 +80,7 @@ def test_evaluate_tc_with_confusion_and_articles() -> None:
     assert payload["scores"]["micro_f1"] == pytest.approx(0.8)
     assert payload["confusion"]["Repetition"] == {"Loaded_Language": 1}
     code, out, _ = run(
-        "evaluate",
-        "--task",
-        "tc",
-        "--gold",
-        EXAMPLES / "demo-task-flc-tc.labels",
+        *EVALUATE_TC,
         "--pred",
         EXAMPLES / "demo-pred-tc.labels",
         "--confusion",
@@ -125,11 +118,7 @@ def test_bad_prediction_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in err
     offsets = write(tmp_path / "far.labels", "1000001\tDoubt\t10\t99999\n")
     code, _, err = run(
-        "evaluate",
-        "--task",
-        "tc",
-        "--gold",
-        EXAMPLES / "demo-task-flc-tc.labels",
+        *EVALUATE_TC,
         "--pred",
         offsets,
         "--articles",
