@@ -102,6 +102,8 @@ def evaluate(
     Label files: si uses [bold]id, start, end[/bold] lines (a technique column, if present, is
     ignored); tc and slc use [bold]id, technique, start, end[/bold] lines.
     """
+    if task == Task.slc and articles is None:
+        raise typer.BadParameter("slc needs --articles (sentences come from the article texts)")
     texts = {a.id: a for a in ptc.read_articles(articles)} if articles else None
     read = _span_reader if task == Task.si else ptc.read_technique_labels
     references = read(gold, articles=texts)
@@ -122,8 +124,7 @@ def evaluate(
             "gold",
         )
     else:
-        if texts is None:
-            raise typer.BadParameter("slc needs --articles (sentences come from the article texts)")
+        assert texts is not None
         scores = slc.compute(predictions=predictions, references=references, articles=texts.values())
         keys = (
             "precision",
