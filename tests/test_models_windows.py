@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from tokenizers.implementations import BertWordPieceTokenizer
 
-from proplens.models.windows import Window, plan_windows, stitch, tokenize
+from proplens.models.windows import Window, load_tokenizer, plan_windows, stitch, tokenize
 
 VOCAB = [
     "[PAD]",
@@ -87,3 +87,18 @@ def test_stitch_rejects_mismatched_outputs() -> None:
     windows = plan_windows(4, max_tokens=4, overlap=1)
     with pytest.raises(ValueError, match="got 3 outputs"):
         stitch(4, windows, [np.zeros((3, 2), dtype=np.float32)])
+
+
+def test_truncating_tokenizers_are_refused_and_load_tokenizer_switches_truncation_off(
+    tokenizer: BertWordPieceTokenizer, tmp_path
+) -> None:
+    text = "the corrupt mayor lied " * 10
+    tokenizer.enable_truncation(max_length=8)
+    try:
+        with pytest.raises(ValueError, match="truncates"):
+            tokenize(tokenizer, text)
+        tokenizer.save(str(tmp_path / "tokenizer.json"))
+    finally:
+        tokenizer.no_truncation()
+    loaded = load_tokenizer(tmp_path / "tokenizer.json")
+    assert len(tokenize(loaded, text)) == 40

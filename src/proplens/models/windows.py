@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from tokenizers import Tokenizer
 
-__all__ = ["TokenizedText", "Window", "plan_windows", "stitch", "tokenize"]
+__all__ = ["TokenizedText", "Window", "load_tokenizer", "plan_windows", "stitch", "tokenize"]
 
 
 class _Encoding(Protocol):
@@ -27,6 +29,9 @@ class _Encoding(Protocol):
 
 
 class _Tokenizer(Protocol):
+    @property
+    def truncation(self) -> dict[str, object] | None: ...
+
     def encode(self, sequence: str, *, add_special_tokens: bool = ...) -> _Encoding: ...
 
 
@@ -53,11 +58,23 @@ def tokenize(tokenizer: _Tokenizer, text: str) -> TokenizedText:
     """Tokenise the whole text (no truncation, no special tokens), keeping character offsets.
 
     Tokens with an empty character range (some tokenizers emit them for stray whitespace) are dropped,
-    so every token covers at least one character.
+    so every token covers at least one character. A tokenizer with truncation switched on is refused:
+    saved ``tokenizer.json`` files often carry ``max_length`` truncation, which would silently cut
+    articles short (`load_tokenizer` switches it off).
     """
+    if tokenizer.truncation:
+        raise ValueError("the tokenizer truncates; load it with load_tokenizer() or call no_truncation()")
     encoding = tokenizer.encode(text, add_special_tokens=False)
     kept = [(i, o) for i, o in zip(encoding.ids, encoding.offsets, strict=True) if o[1] > o[0]]
     return TokenizedText(tuple(i for i, _ in kept), tuple(o for _, o in kept))
+
+
+def load_tokenizer(path: str | Path) -> Tokenizer:
+    """A fast tokenizer from a ``tokenizer.json`` file, with truncation and padding switched off."""
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
 
 
 def plan_windows(n_tokens: int, *, max_tokens: int, overlap: int) -> list[Window]:
