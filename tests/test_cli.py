@@ -10,7 +10,14 @@ from proplens.cli import app
 from tests.conftest import EXAMPLES, write
 
 runner = CliRunner()
-EVALUATE_TC = ("evaluate", "--task", "tc", "--gold", EXAMPLES / "demo-task-flc-tc.labels")
+
+
+def evaluate(task: str, gold: str) -> tuple[str | Path, ...]:
+    """The start of an `evaluate` call against a gold file of the bundled example."""
+    return ("evaluate", "--task", task, "--gold", EXAMPLES / gold)
+
+
+EVALUATE_TC = evaluate("tc", "demo-task-flc-tc.labels")
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -31,15 +38,7 @@ def test_version() -> None:
 
 
 def test_evaluate_si_table_and_json() -> None:
-    args = (
-        "evaluate",
-        "--task",
-        "si",
-        "--gold",
-        EXAMPLES / "demo-task-si.labels",
-        "--pred",
-        EXAMPLES / "demo-pred-si.labels",
-    )
+    args = (*evaluate("si", "demo-task-si.labels"), "--pred", EXAMPLES / "demo-pred-si.labels")
     code, out, _ = run(*args)
     assert code == 0
     assert "0.9333" in out and "0.8438" in out and "0.8863" in out
@@ -90,15 +89,7 @@ def test_evaluate_tc_with_confusion_and_articles() -> None:
 
 
 def test_evaluate_slc_needs_articles() -> None:
-    base = (
-        "evaluate",
-        "--task",
-        "slc",
-        "--gold",
-        EXAMPLES / "demo-task-flc-tc.labels",
-        "--pred",
-        EXAMPLES / "demo-pred-tc.labels",
-    )
+    base = (*evaluate("slc", "demo-task-flc-tc.labels"), "--pred", EXAMPLES / "demo-pred-tc.labels")
     code, _, err = run(*base)
     assert code == 2
     assert "needs --articles" in err

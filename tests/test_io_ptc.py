@@ -128,3 +128,11 @@ def test_real_dev_labels_round_trip(ptc_dir: Path, tmp_path: Path) -> None:
     source = ptc_dir / "dev-task-flc-tc.labels"
     ptc.write_technique_labels(tmp_path / "copy.labels", ptc.read_technique_labels(source))
     assert (tmp_path / "copy.labels").read_text() == source.read_text()
+
+
+def test_span_reader_accepts_technique_lines_and_drops_the_technique(tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.labels", "7\t1\t4\n7\tDoubt\t5\t9\n")
+    assert [a.span for a in ptc.read_span_labels(path)] == [Span(1, 4), Span(5, 9)]
+    bad = write(tmp_path / "bad.labels", "7\tDoubtful\t5\t9\n")
+    with pytest.raises(FormatError, match="unknown ptc technique 'Doubtful'"):
+        ptc.read_span_labels(bad)

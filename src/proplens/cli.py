@@ -105,7 +105,7 @@ def evaluate(
     if task == Task.slc and articles is None:
         raise typer.BadParameter("slc needs --articles (sentences come from the article texts)")
     texts = {a.id: a for a in ptc.read_articles(articles)} if articles else None
-    read = _span_reader if task == Task.si else ptc.read_technique_labels
+    read = ptc.read_span_labels if task == Task.si else ptc.read_technique_labels
     references = read(gold, articles=texts)
     predictions = read(pred, articles=texts)
     keys: tuple[str, ...]
@@ -146,24 +146,6 @@ def evaluate(
         if confusion:
             matrix = tc.confusion_matrix(predictions=predictions, references=references)
             stdout.print(report.confusion_table(matrix))
-
-
-def _span_reader(path: Path, *, articles: Any = None) -> Any:
-    """SI accepts both span files (3 columns) and technique files (4 columns)."""
-    first = next((line for line in _first_lines(path) if line.strip()), "")
-    if first.count("\t") == 3:
-        return ptc.read_technique_labels(path, articles=articles)
-    return ptc.read_span_labels(path, articles=articles)
-
-
-def _first_lines(path: Path) -> list[str]:
-    target = path
-    if path.is_dir():
-        target = next((p for p in sorted(path.glob("*.labels")) if p.stat().st_size), path)
-    if not target.is_file():
-        return []
-    with target.open(encoding="utf-8", errors="replace") as file:
-        return [file.readline() for _ in range(5)]
 
 
 @corpus_app.command("stats")

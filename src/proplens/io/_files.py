@@ -39,21 +39,25 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-def iter_rows(path: str | Path, columns: int, layout: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(line_number, fields)`` for each non-blank tab-separated line with exactly `columns` fields.
+def iter_rows(
+    path: str | Path, columns: int | tuple[int, ...], layout: str
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line_number, fields)`` for each non-blank tab-separated line with `columns` fields.
 
     `layout` describes the expected columns for the error message, e.g. ``"id, technique, start, end"``.
     """
+    allowed = (columns,) if isinstance(columns, int) else columns
+    expected = " or ".join(str(n) for n in allowed)
     text = read_text(path)
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
         fields = line.split("\t")
-        if len(fields) != columns:
+        if len(fields) not in allowed:
             raise FormatError(
                 path,
-                f"expected {columns} tab-separated columns ({layout}), found {len(fields)}",
+                f"expected {expected} tab-separated columns ({layout}), found {len(fields)}",
                 line=number,
             )
         yield number, [field.strip() for field in fields]

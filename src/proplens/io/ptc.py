@@ -96,7 +96,11 @@ def read_technique_labels(
 
 
 def read_span_labels(path: str | Path, *, articles: Mapping[str, Article] | None = None) -> list[Annotation]:
-    """A span label file (or a folder of per-article ones): ``id, start, end`` lines, no technique."""
+    """A span label file (or a folder of per-article ones): ``id, start, end`` lines, no technique.
+
+    Technique label lines (``id, technique, start, end``) are accepted too, technique dropped, so span
+    identification can be scored straight from technique files.
+    """
     return _read_labels(path, "span", articles, Scheme.PTC)
 
 
@@ -145,9 +149,9 @@ def write_labels_per_article(
         writer(Path(directory) / f"article{article_id}{suffix}", article_annotations)
 
 
-_LAYOUTS = {
+_LAYOUTS: dict[str, tuple[int | tuple[int, ...], str]] = {
     "technique": (4, "id, technique, start, end"),
-    "span": (3, "id, start, end"),
+    "span": ((3, 4), "id, start, end"),
     "template": (4, "id, ?, start, end"),
 }
 
@@ -180,14 +184,15 @@ def _read_label_file(
     annotations = []
     for line, fields in iter_rows(path, columns, layout):
         article_id = fields[0]
-        technique = fields[1] if kind == "technique" else None
+        named = fields[1] if len(fields) == 4 and kind != "template" else None
+        technique = named if kind == "technique" else None
         start_field, end_field = fields[-2], fields[-1]
         if not article_id:
             raise FormatError(path, "empty article id", line=line)
-        if technique is not None and not techniques.is_known(technique, scheme):
+        if named is not None and not techniques.is_known(named, scheme):
             raise FormatError(
                 path,
-                f"unknown {scheme} technique {technique!r} (see `proplens techniques`)",
+                f"unknown {scheme} technique {named!r} (see `proplens techniques`)",
                 line=line,
             )
         start = parse_offset(start_field, path, line, "start")
