@@ -8,19 +8,24 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from proplens import __version__
 from proplens.corpus.layout import find_splits
 from proplens.corpus.stats import compute_stats
-from proplens.errors import ProplensError
+from proplens.document import Annotation, Article
+from proplens.errors import ModelError, ProplensError
 from proplens.io import ptc
+from proplens.models import predict
+from proplens.models.config import load_config
+from proplens.models.detector import Detector, load_detector
 from proplens.render.tables import stats_tables, techniques_table
 from proplens.scoring import report, si, slc, tc
 from proplens.techniques import Scheme
@@ -89,7 +94,13 @@ def evaluate(
         ),
     ],
     gold: Annotated[Path, typer.Option(help="Gold label file or folder of per-article files.")],
-    pred: Annotated[Path, typer.Option(help="Predicted label file, same layout as the gold.")],
+    pred: Annotated[
+        Path | None, typer.Option(help="Predicted label file, same layout as the gold (or use --model).")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Predict with this model ('default' or a model folder) instead of reading --pred."),
+    ] = None,
     articles: Annotated[
         Path | None,
         typer.Option(help="Article folder: checks offsets against the texts; required for slc."),
@@ -104,10 +115,23 @@ def evaluate(
     """
     if task == Task.slc and articles is None:
         raise typer.BadParameter("slc needs --articles (sentences come from the article texts)")
+    if (pred is None) == (model is None):
+        raise typer.BadParameter("give either --pred (a prediction file) or --model (predict now)")
+    if model is not None and (articles is None or task == Task.slc):
+        raise typer.BadParameter("--model needs --articles and --task si or tc")
     texts = {a.id: a for a in ptc.read_articles(articles)} if articles else None
     read = ptc.read_span_labels if task == Task.si else ptc.read_technique_labels
     references = read(gold, articles=texts)
-    predictions = read(pred, articles=texts)
+    if pred is not None:
+        predictions = read(pred, articles=texts)
+    else:
+        assert texts is not None and model is not None
+        detector = _load_model(model)
+        chosen = list(texts.values())
+        if task == Task.si:
+            predictions = _with_progress(chosen, lambda part: predict.predict_si(detector, part))
+        else:
+            predictions = predict.predict_tc(detector, chosen, references)
     keys: tuple[str, ...]
     if task == Task.si:
         scores = si.compute(predictions=predictions, references=references)
@@ -135,7 +159,8 @@ def evaluate(
             "predicted_propaganda_sentences",
         )
     if as_json:
-        extra: dict[str, Any] = {"task": task.value, "gold": str(gold), "pred": str(pred)}
+        extra: dict[str, Any] = {"task": task.value, "gold": str(gold)}
+        extra.update({"pred": str(pred)} if pred is not None else {"model": model})
         if task == Task.tc and confusion:
             extra["confusion"] = tc.confusion_matrix(predictions=predictions, references=references)
         sys.stdout.write(report.scores_json(scores, **extra) + "\n")
@@ -193,3 +218,95 @@ def list_techniques(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+def _load_model(model: str) -> Detector:
+    with stderr.status(f"loading model {model}"):
+        return load_detector(model)
+
+
+def _with_progress(
+    articles: Sequence[Article], run: Callable[[Sequence[Article]], list[Annotation]]
+) -> list[Annotation]:
+    """Run `run` over chunks of articles with a progress bar on stderr (articles/s and time left)."""
+    results: list[Annotation] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task("predicting", total=len(articles), rate="-")
+        for first in range(0, len(articles), 16):
+            part = articles[first : first + 16]
+            results.extend(run(part))
+            progress.advance(task, len(part))
+            elapsed = progress.tasks[0].elapsed or 0.0
+            progress.update(task, rate=f"{progress.tasks[0].completed / elapsed:.1f}" if elapsed else "-")
+    return results
+
+
+class PredictTask(StrEnum):
+    si = "si"
+    tc = "tc"
+
+
+@app.command("predict")
+@_clean_errors
+def predict_command(
+    task: Annotated[PredictTask, typer.Option(help="si: find spans; tc: label the spans of --template.")],
+    articles: Annotated[Path, typer.Option(help="Folder of article<ID>.txt files.")],
+    out: Annotated[Path, typer.Option(help="Where to write the predictions (official format).")],
+    template: Annotated[
+        Path | None, typer.Option(help="tc: the lines to label (id, anything, start, end).")
+    ] = None,
+    model: Annotated[str, typer.Option(help="'default' (the shipped model) or a model folder.")] = "default",
+) -> None:
+    """Write predictions in the SemEval-2020 Task 11 formats, for the official scorers.
+
+    si writes [bold]id, start, end[/bold] per detected span; tc writes the template's lines in order,
+    with the predicted technique in the second column.
+    """
+    if task == PredictTask.tc and template is None:
+        raise typer.BadParameter("tc needs --template (the spans to label)")
+    texts = ptc.read_articles(articles)
+    by_id = {a.id: a for a in texts}
+    lines = ptc.read_tc_template(template, articles=by_id) if template is not None else []
+    detector = _load_model(model)
+    if task == PredictTask.si:
+        predictions = _with_progress(texts, lambda part: predict.predict_si(detector, part))
+        ptc.write_span_labels(out, predictions)
+    else:
+        wanted = [by_id[i] for i in dict.fromkeys(line.article_id for line in lines)]
+        predictions = predict.predict_tc(detector, wanted, lines)
+        ptc.write_technique_labels(out, predictions)
+    stderr.print(f"wrote {len(predictions)} lines to {out}")
+
+
+@app.command("train")
+@_clean_errors
+def train_command(
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    out: Annotated[Path, typer.Option(help="Run folder: checkpoints, logs and the exported model/.")],
+    config: Annotated[
+        Path | None, typer.Option(help="TOML training config (see configs/default.toml).")
+    ] = None,
+    resume: Annotated[bool, typer.Option(help="Continue from the run folder's last checkpoint.")] = False,
+) -> None:
+    """Train a detector (needs the [bold]train[/bold] extra), tune it on dev and export it to ONNX.
+
+    The model to ship ends up in [bold]OUT/model/[/bold]; copy it to src/proplens/models/default/.
+    """
+    settings = load_config(config)
+    try:
+        from proplens.models.training import train
+    except ImportError as error:
+        raise ModelError(f"training needs the train extra (pip install 'proplens[train]'): {error}") from None
+
+    def log(message: str) -> None:
+        stderr.print(message, highlight=False)
+
+    results = train(settings, data, out, resume=resume, log=log)
+    sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")

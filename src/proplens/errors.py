@@ -11,6 +11,7 @@ from pathlib import Path
 
 __all__ = [
     "FormatError",
+    "ModelError",
     "ProplensError",
     "ScoringError",
     "SpanError",
@@ -54,3 +55,7 @@ class FormatError(ProplensError, ValueError):
 
 class ScoringError(ProplensError, ValueError):
     """Predictions and references that cannot be scored together (e.g. a TC prediction with no technique)."""
+
+
+class ModelError(ProplensError):
+    """A model that cannot be loaded, trained or exported (missing files, wrong checksum, missing extras)."""

@@ -1,1 +1,5 @@
-"""Models: tokenisation into windows, decoding to character spans, and (later) the detector itself."""
+"""The detector: windows over whole articles, a span tagger and a technique head on one encoder.
+
+Inference (`detector`, `onnx_encoder`, `heads`) needs only numpy, tokenizers and onnxruntime; training and
+export (`network`, `training`, `export`) need the ``train`` extra (torch, transformers).
+"""

