@@ -9,6 +9,7 @@ recorded in ``detector.json``, with the largest logit differences. Needs the ``t
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from proplens.models.detector import (
 )
 from proplens.models.onnx_encoder import OnnxEncoder
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
+from proplens.models.windows import tokenize
 
 __all__ = ["export_onnx", "finalize", "quantize"]
 
@@ -38,11 +40,12 @@ def export_onnx(network: Any, path: Path) -> None:
     from proplens.models.network import EncoderGraph
 
     graph = EncoderGraph(network).eval()
-    ids = torch.randint(1000, 2000, (2, 16))
+    ids = torch.randint(0, int(network.encoder.config.vocab_size), (2, 16))
     axes = {
         name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask", "tag_logits", "hidden")
     }
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notices
         torch.onnx.export(
             graph,
             (ids, torch.ones_like(ids)),
@@ -74,6 +77,15 @@ def max_logit_difference(
         tags = max(tags, float(np.abs(tag_a - tag_b)[keep].max()))
         hidden = max(hidden, float(np.abs(hid_a - hid_b)[keep].max()))
     return {"tag_logits": tags, "hidden": hidden}
+
+
+def parity_batches(detector: Detector, articles: Any) -> list[tuple[Any, Any]]:
+    """A few padded batches of real dev windows (short and full-length) to compare encoders on."""
+    ids = [i for article in articles[:8] for i in tokenize(detector.tokenizer, article.text).ids]
+    size = detector.info.max_tokens
+    windows = [ids[k : k + size] for k in range(0, min(len(ids), 8 * size), size)]
+    groups = [windows[:4], [w[:7] for w in windows[:2]], windows[4:]]
+    return [detector._pad(group) for group in groups if group]
 
 
 def finalize(
@@ -108,7 +120,7 @@ def finalize(
     fp32 = out / "encoder-fp32.onnx"
     export_onnx(network, fp32)
     quantize(fp32, model_dir / ENCODER_FILE)
-    windows = [torch_detector._pad([list(range(1000, 1000 + n))]) for n in (5, 60, 126)]
+    windows = parity_batches(torch_detector, corpus.dev_articles)
     onnx32 = OnnxEncoder(fp32)
     onnx8 = OnnxEncoder(model_dir / ENCODER_FILE)
     results["parity"] = {

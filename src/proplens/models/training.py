@@ -29,6 +29,7 @@ from proplens.models.dataset import WindowExample, build_examples, special_token
 from proplens.models.detector import Detector, ModelInfo
 from proplens.models.features import FEATURE_NAMES
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
+from proplens.models.windows import load_tokenizer
 from proplens.techniques import PTC_TECHNIQUE_IDS, Scheme, is_known, translate
 
 __all__ = ["DEFAULT_WEIGHTS_SHA256", "TrainingData", "load_training_data", "resolve_base_encoder", "train"]
@@ -122,6 +123,7 @@ def train(
 
     from proplens.models.network import DetectorNetwork
 
+    corpus = load_training_data(data, config)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_config(out / "train.toml", config)
@@ -132,11 +134,13 @@ def train(
         torch.set_num_threads(config.threads)
     source = resolve_base_encoder(config.base_encoder)
     log(f"base encoder: {source}")
-    tokenizer = AutoTokenizer.from_pretrained(source).backend_tokenizer
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
+    if (Path(source) / "tokenizer.json").is_file():
+        tokenizer = load_tokenizer(Path(source) / "tokenizer.json")
+    else:  # a hub name, or a folder with only slow-tokenizer files
+        tokenizer = AutoTokenizer.from_pretrained(source).backend_tokenizer
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
     tokenizer.save(str(out / "tokenizer.json"))
-    corpus = load_training_data(data, config)
     examples = build_examples(
         tokenizer,
         corpus.train_articles,
@@ -195,7 +199,7 @@ def train(
     for epoch in range(state["epoch"], config.epochs):
         order = np.random.default_rng(config.seed + epoch).permutation(len(examples))
         network.train()
-        running = 0.0
+        running, epoch_loss, epoch_steps = 0.0, 0.0, 0
         for step in range(state["step"], steps_per_epoch):
             batch = [examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
             ids, mask, tags, spans = collate(batch, prefix, suffix)
@@ -215,6 +219,8 @@ def train(
             optimizer.step()
             scheduler.step()
             running += loss.item()
+            epoch_loss += loss.item()
+            epoch_steps += 1
             state["step"] = step + 1
             done = epoch * steps_per_epoch + step + 1
             if done % 25 == 0 or step + 1 == steps_per_epoch:
@@ -239,7 +245,8 @@ def train(
             f"TC micro-F1 {scores['tc_micro_f1']:.4f} macro-F1 {scores['tc_macro_f1']:.4f}"
         )
         combined = scores["si_f1"] + scores["tc_micro_f1"]
-        state["history"].append({"epoch": epoch + 1, **point, **scores})
+        train_loss = epoch_loss / max(1, epoch_steps)
+        state["history"].append({"epoch": epoch + 1, "train_loss": train_loss, **point, **scores})
         if combined > state["best"]:
             state["best"] = combined
             torch.save(network.state_dict(), out / "best.pt")
@@ -251,7 +258,7 @@ def train(
         return {"history": state["history"]}
     from proplens.models.export import finalize
 
-    return finalize(network, tokenizer, config, corpus, out, log=log)
+    return {"history": state["history"], **finalize(network, tokenizer, config, corpus, out, log=log)}
 
 
 def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:

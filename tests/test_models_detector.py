@@ -1,0 +1,128 @@
+"""The detector's inference path with a fake encoder: batching, stitching, decoding, classification."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from proplens.document import Annotation, Article, Span
+from proplens.errors import ModelError
+from proplens.models.detector import Detector, ModelInfo, load_detector
+from proplens.models.heads import TechniqueHead, pool
+from proplens.models.predict import predict_si, predict_tc
+from proplens.techniques import PTC_TECHNIQUE_IDS
+
+HIDDEN = 4
+LOADED = PTC_TECHNIQUE_IDS.index("Loaded_Language")
+NAME = PTC_TECHNIQUE_IDS.index("Name_Calling,Labeling")
+
+
+class FakeEncoder:
+    """Marks the tokens whose id is in `hot` as propaganda; token vectors are one-hot on hot/cold."""
+
+    def __init__(self, hot: set[int]) -> None:
+        self.hot = hot
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.calls.append(ids.shape)
+        is_hot = np.isin(ids, list(self.hot)) & (mask == 1)
+        logits = np.zeros((*ids.shape, 3), dtype=np.float32)
+        logits[..., 0] = np.where(is_hot, -4.0, 4.0)
+        logits[..., 2] = np.where(is_hot, 4.0, -4.0)
+        hidden = np.zeros((*ids.shape, HIDDEN), dtype=np.float32)
+        hidden[..., 0] = is_hot
+        hidden[..., 1] = ~is_hot
+        return logits, hidden
+
+
+def head_preferring(technique: int, n_features: int) -> TechniqueHead:
+    """Hot fragments: `technique` first, Name_Calling second; cold fragments: Name_Calling."""
+    w1 = np.zeros((2, 3 * HIDDEN + n_features), dtype=np.float32)
+    w1[0, 0], w1[1, 1] = 1.0, 1.0
+    w2 = np.zeros((len(PTC_TECHNIQUE_IDS), 2), dtype=np.float32)
+    w2[technique, 0], w2[NAME, 0], w2[NAME, 1] = 5.0, 2.0, 5.0
+    return TechniqueHead({"w1": w1, "b1": np.zeros(2, np.float32), "w2": w2, "b2": np.zeros(14, np.float32)})
+
+
+@pytest.fixture
+def detector(tiny_tokenizer: object) -> Detector:
+    hot = {tiny_tokenizer.token_to_id(w) for w in ("corrupt", "crooks", "radical", "thugs")}  # type: ignore[attr-defined]
+    info = ModelInfo(max_tokens=6, overlap=2, threshold=0.5, max_gap=1)
+    return Detector(
+        tiny_tokenizer, FakeEncoder(hot), head_preferring(LOADED, len(info.features)), info, batch_size=3
+    )
+
+
+ARTICLES = [
+    Article("1", "The corrupt mayor lied again, crooks in charge.\n\nVote them out!"),
+    Article("2", "Radical thugs destroy our great nation."),
+    Article("3", ""),
+]
+
+
+def test_windows_of_all_articles_share_sorted_batches(detector: Detector) -> None:
+    encoded = detector.encode(ARTICLES)
+    assert [len(e.tokens) for e in encoded] == [len(e.span_probabilities) for e in encoded]
+    assert encoded[2].span_probabilities.shape == (0,)
+    calls = detector.encoder.calls  # type: ignore[attr-defined]
+    assert all(batch <= 3 for batch, _ in calls)
+    widths = [width for _, width in calls]
+    assert widths == sorted(widths)  # short windows first, so little padding
+
+
+def test_spans_are_character_ranges_of_the_hot_words(detector: Detector) -> None:
+    encoded = detector.encode(ARTICLES)
+    text = ARTICLES[0].text
+    assert [text[s:e] for s, e, _ in detector.find_spans(encoded[0])] == ["corrupt", "crooks"]
+    assert [ARTICLES[1].text[s:e] for s, e, _ in detector.find_spans(encoded[1])] == ["Radical thugs"]
+    assert all(score > 0.99 for *_, score in detector.find_spans(encoded[1]))
+    assert detector.find_spans(encoded[0], threshold=1.01) == []
+
+
+def test_classify_pools_the_fragment_tokens(detector: Detector) -> None:
+    encoded = detector.encode(ARTICLES[:1])[0]
+    text = encoded.article.text
+    ranges = [(text.index("corrupt"), text.index("corrupt") + 7), (text.index("Vote"), len(text))]
+    probabilities = detector.classify(encoded, ranges)
+    assert probabilities.shape == (2, 14)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    assert probabilities[0].argmax() == LOADED and probabilities[1].argmax() == NAME
+
+
+def test_analyze_returns_spans_with_technique_and_score(detector: Detector) -> None:
+    analyses = detector.analyze(ARTICLES)
+    assert [len(a.spans) for a in analyses] == [2, 1, 0]
+    first = analyses[0].spans[0]
+    assert first.technique == "Loaded_Language" and 0.8 < (first.score or 0) < 0.95
+
+
+def test_predict_si_and_tc_in_official_shapes(detector: Detector) -> None:
+    si = predict_si(detector, ARTICLES)
+    assert [(a.article_id, a.span.technique) for a in si] == [("1", None), ("1", None), ("2", None)]
+    text = ARTICLES[0].text
+    start = text.index("corrupt")
+    template = [
+        Annotation("1", Span(start, start + 7)),
+        Annotation("2", Span(0, 13)),
+        Annotation("1", Span(start, start + 7)),  # listed twice: gets the second-best technique
+    ]
+    tc = predict_tc(detector, ARTICLES, template)
+    assert [(a.article_id, a.span.start) for a in tc] == [(a.article_id, a.span.start) for a in template]
+    assert tc[0].span.technique == "Loaded_Language" and tc[1].span.technique == "Loaded_Language"
+    assert tc[2].span.technique == "Name_Calling,Labeling"
+
+
+def test_pool_is_mean_first_last() -> None:
+    hidden = np.arange(12, dtype=np.float32).reshape(4, 3)
+    np.testing.assert_array_equal(pool(hidden, 1, 3), [4.5, 5.5, 6.5, 3, 4, 5, 6, 7, 8])
+
+
+def test_operating_point_is_replaceable(detector: Detector) -> None:
+    assert detector.with_operating_point(threshold=0.9).info.threshold == 0.9
+    assert detector.info.threshold == 0.5
+
+
+def test_loading_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"missing encoder\.onnx"):
+        load_detector(tmp_path)

