@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test test-all lint format clean
+.PHONY: install run test test-all lint format clean train ship benchmark
 
 install: $(STAMP)
 
@@ -15,10 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
-## run: install, then show the bundled example (and the PTC corpus when ../shared is beside the repo)
+## run: install, then detect techniques in the bundled example and score them against its hand annotation
 run: install
 	$(BIN)/proplens corpus stats examples
-	$(BIN)/proplens evaluate --task si --gold examples/demo-task-si.labels --pred examples/demo-pred-si.labels
+	$(BIN)/proplens predict --task si --articles examples/demo-articles --out $(VENV)/demo-pred-si.labels
+	cat $(VENV)/demo-pred-si.labels
+	$(BIN)/proplens evaluate --task si --model default --articles examples/demo-articles \
+		--gold examples/demo-task-si.labels
+	$(BIN)/proplens evaluate --task tc --model default --articles examples/demo-articles \
+		--gold examples/demo-task-flc-tc.labels
 	@if [ -d $(SHARED)/data/ptc ]; then $(BIN)/proplens corpus stats $(SHARED)/data/ptc; \
 	else echo "($(SHARED)/data/ptc not found: skipping the corpus statistics)"; fi
 
@@ -41,3 +46,19 @@ format: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## train: train the default recipe on ../shared/data/ptc (about 35 minutes on 2 cores); RUN=runs/default
+RUN ?= runs/default
+train: install
+	$(BIN)/proplens train --config configs/default.toml --data $(SHARED)/data/ptc --out $(RUN)
+
+## ship: replace the shipped model with $(RUN)/model
+ship:
+	test -f $(RUN)/model/encoder.onnx
+	rm -rf src/proplens/models/default
+	mkdir -p src/proplens/models/default
+	cp $(RUN)/model/* src/proplens/models/default/
+
+## benchmark: speed and memory of the detector variants on ../shared/data/ptc/dev-articles
+benchmark: install
+	$(BIN)/python benchmarks/detector.py

@@ -41,3 +41,12 @@ def test_nothing_above_threshold_gives_no_spans() -> None:
     assert decode_spans(TEXT, offsets_of(TEXT), [0.1] * 9, threshold=0.5) == []
     with pytest.raises(ValueError):
         decode_spans(TEXT, offsets_of(TEXT), [0.1], threshold=0.5)
+
+
+def test_peak_keeps_only_runs_that_reach_it() -> None:
+    text = "aa bb cc dd"
+    offsets = [(0, 2), (3, 5), (6, 8), (9, 11)]
+    probabilities = [0.4, 0.9, 0.1, 0.45]
+    assert decode_spans(text, offsets, probabilities, threshold=0.3) == [(0, 5, 0.65), (9, 11, 0.45)]
+    assert decode_spans(text, offsets, probabilities, threshold=0.3, peak=0.8) == [(0, 5, 0.65)]
+    assert decode_spans(text, offsets, probabilities, threshold=0.3, peak=0.95) == []

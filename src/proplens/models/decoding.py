@@ -2,8 +2,9 @@
 
 A run of consecutive tokens at or above the threshold becomes one span from the first token's start to the
 last token's end; runs separated by at most `max_gap` characters of whitespace or punctuation are joined
-(the SI score divides precision by the number of predicted spans, so fragments are costly); spans are then
-snapped outwards to whole words, so a span never starts or ends inside a word.
+(the SI score divides precision by the number of predicted spans, so fragments are costly); optionally a
+run must reach a higher `peak` somewhere (hysteresis); spans are then snapped outwards to whole words, so a
+span never starts or ends inside a word.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ def decode_spans(
     *,
     threshold: float,
     max_gap: int = 0,
+    peak: float | None = None,
 ) -> list[tuple[int, int, float]]:
-    """``(start, end, score)`` spans, where score is the mean probability of the span's tokens."""
+    """``(start, end, score)`` spans, where score is the mean probability of the span's tokens.
+
+    With `peak` (hysteresis), a run of tokens at or above `threshold` is kept only if at least one of its
+    tokens reaches `peak`: a low threshold gives whole fragments, the peak keeps weak runs out.
+    """
     if len(offsets) != len(probabilities):
         raise ValueError(f"{len(offsets)} token offsets but {len(probabilities)} probabilities")
     runs: list[list[int]] = []
@@ -35,6 +41,8 @@ def decode_spans(
             runs[-1].append(index)
         else:
             runs.append([index])
+    if peak is not None:
+        runs = [run for run in runs if max(probabilities[i] for i in run) >= peak]
     spans: list[tuple[int, int, float]] = []
     for run in runs:
         start, end = snap_to_words(text, offsets[run[0]][0], offsets[run[-1]][1])

@@ -60,6 +60,8 @@ class ModelInfo:
     """Span operating point: a token is inside a propaganda span when its probability is at least this."""
     max_gap: int = 2
     """Runs of span tokens separated by at most this many non-word characters are joined."""
+    peak: float = 0.0
+    """A span is kept only if one of its tokens reaches this probability (hysteresis; <= threshold: off)."""
     secondary: float = 0.5
     """A fragment gets a second (third, ...) technique when its probability is at least this."""
     base_encoder: str = ""
@@ -170,15 +172,30 @@ class Detector:
     # -- spans and techniques -----------------------------------------------------------------------
 
     def find_spans(
-        self, encoded: EncodedArticle, *, threshold: float | None = None, max_gap: int | None = None
+        self,
+        encoded: EncodedArticle,
+        *,
+        threshold: float | None = None,
+        max_gap: int | None = None,
+        peak: float | None = None,
     ) -> list[tuple[int, int, float]]:
-        """``(start, end, score)`` character spans where the span probability reaches the threshold."""
+        """``(start, end, score)`` character spans where the span probability reaches the threshold.
+
+        Without arguments the model's tuned operating point is used; a `threshold` alone also moves the
+        peak up with it, so raising the threshold never lets weaker spans through.
+        """
+        if threshold is None:
+            threshold = self.info.threshold
+            peak = self.info.peak if peak is None else peak
+        elif peak is None:
+            peak = threshold + max(0.0, self.info.peak - self.info.threshold)
         return decode_spans(
             encoded.article.text,
             encoded.tokens.offsets,
             encoded.span_probabilities.tolist(),
-            threshold=self.info.threshold if threshold is None else threshold,
+            threshold=threshold,
             max_gap=self.info.max_gap if max_gap is None else max_gap,
+            peak=peak if peak > threshold else None,
         )
 
     def classify(self, encoded: EncodedArticle, ranges: Sequence[tuple[int, int]]) -> Array:

@@ -80,24 +80,26 @@ def tune_operating_point(
     gold: Sequence[Annotation],
     *,
     thresholds: Iterable[float] = tuple(np.round(np.arange(0.15, 0.71, 0.05), 2)),
-    max_gaps: Iterable[int] = (0, 1, 2, 4, 8),
+    max_gaps: Iterable[int] = (0, 1, 2, 4),
+    peak_margins: Iterable[float] = (0.0, 0.1, 0.2, 0.3),
 ) -> dict[str, float]:
-    """The threshold and max_gap with the best dev SI F1, and that F1 with its precision and recall."""
+    """The threshold, max_gap and peak with the best dev SI F1, and that F1 with its precision and recall."""
     best: dict[str, float] = {"f1": -1.0}
     for max_gap in max_gaps:
         for threshold in thresholds:
-            scores = si.compute(
-                predictions=spans_of(detector, encoded, threshold=float(threshold), max_gap=max_gap),
-                references=gold,
-            )
-            if scores["f1"] > best["f1"]:
-                best = {
-                    "threshold": float(threshold),
-                    "max_gap": float(max_gap),
-                    "f1": scores["f1"],
-                    "precision": scores["precision"],
-                    "recall": scores["recall"],
-                }
+            for margin in peak_margins:
+                peak = round(float(threshold) + margin, 2)
+                if peak > 0.95:
+                    continue
+                options = {"threshold": float(threshold), "max_gap": max_gap, "peak": peak}
+                scores = si.compute(predictions=spans_of(detector, encoded, **options), references=gold)
+                if scores["f1"] > best["f1"]:
+                    best = {
+                        **{k: float(v) for k, v in options.items()},
+                        "f1": scores["f1"],
+                        "precision": scores["precision"],
+                        "recall": scores["recall"],
+                    }
     return best
 
 

@@ -237,11 +237,14 @@ def train(
         detector = _detector(network, tokenizer, config)
         encoded = encode_all(detector, corpus.dev_articles)
         point = tune_operating_point(detector, encoded, corpus.dev_gold)
-        detector = detector.with_operating_point(threshold=point["threshold"], max_gap=int(point["max_gap"]))
+        detector = detector.with_operating_point(
+            threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"]
+        )
         scores = dev_scores(detector, encoded, corpus.dev_gold)
         log(
             f"epoch {epoch + 1} dev: SI F1 {scores['si_f1']:.4f} (P {scores['si_precision']:.4f} "
-            f"R {scores['si_recall']:.4f}, threshold {point['threshold']}, max_gap {int(point['max_gap'])}), "
+            f"R {scores['si_recall']:.4f}, threshold {point['threshold']}, peak {point['peak']}, "
+            f"max_gap {int(point['max_gap'])}), "
             f"TC micro-F1 {scores['tc_micro_f1']:.4f} macro-F1 {scores['tc_macro_f1']:.4f}"
         )
         combined = scores["si_f1"] + scores["tc_micro_f1"]

@@ -1,0 +1,136 @@
+"""Speed and memory of the whole detection pipeline (tokenise, encode, decode spans, classify techniques).
+
+Prints one row per variant: articles/s, tokens/s and peak RSS, each variant measured in a fresh child
+process so that peak memory is its own. Variants:
+
+- ``onnx-int8``: the shipped default model, as `proplens predict` runs it;
+- ``onnx-fp32``: the same graph exported without quantisation (needs the train extra to export);
+- ``torch-fp32``: the same network run by torch (train extra);
+- ``roberta-large-torch``: the same pipeline with a randomly initialised encoder of RoBERTa-large size
+  (24 layers, 1024 hidden, 355M parameters): the model class of the SemEval-2020 winners, on this CPU.
+  It is slow, so it runs on the first ``--large-articles`` articles only.
+
+Usage: python benchmarks/detector.py [--articles DIR] [--threads N] [--variants a,b] [--large-articles N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_ARTICLES = REPO.parent / "shared" / "data" / "ptc" / "dev-articles"
+VARIANTS = ("onnx-int8", "onnx-fp32", "torch-fp32", "roberta-large-torch")
+
+
+def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[no-untyped-def]
+    from proplens.models.detector import Detector, load_detector
+
+    shipped = load_detector(threads=threads)
+    if variant == "onnx-int8":
+        return shipped
+    import torch
+    from transformers import AutoModel, RobertaConfig, RobertaModel
+
+    from proplens.models.features import FEATURE_NAMES
+    from proplens.models.network import DetectorNetwork, TorchEncoder
+    from proplens.models.training import resolve_base_encoder
+
+    torch.set_num_threads(threads)
+    if variant == "roberta-large-torch":
+        config = RobertaConfig(
+            vocab_size=50265,
+            hidden_size=1024,
+            num_hidden_layers=24,
+            num_attention_heads=16,
+            intermediate_size=4096,
+            max_position_embeddings=514,
+            pad_token_id=1,
+        )
+        encoder = RobertaModel(config)
+    else:
+        encoder = AutoModel.from_pretrained(resolve_base_encoder(shipped.info.base_encoder))
+    network = DetectorNetwork(encoder, len(FEATURE_NAMES), len(shipped.info.techniques)).eval()
+    head = network.numpy_head()
+    if variant == "onnx-fp32":
+        from proplens.models.export import export_onnx
+        from proplens.models.onnx_encoder import OnnxEncoder
+
+        export_onnx(network, workdir / "fp32.onnx")
+        return Detector(shipped.tokenizer, OnnxEncoder(workdir / "fp32.onnx", threads=threads), head, shipped.info)
+    # Token ids of the MiniLM vocabulary are valid RoBERTa ids too (both < 50265): same pipeline shape.
+    return Detector(shipped.tokenizer, TorchEncoder(network), head, shipped.info)
+
+
+def measure(variant: str, articles_dir: Path, threads: int, limit: int) -> dict[str, object]:
+    from proplens.io.ptc import read_articles
+    from proplens.models.windows import tokenize
+
+    articles = read_articles(articles_dir)[: limit or None]
+    with tempfile.TemporaryDirectory() as workdir:
+        started = time.perf_counter()
+        detector = build_detector(variant, threads, Path(workdir))
+        load_seconds = time.perf_counter() - started
+        tokens = sum(len(tokenize(detector.tokenizer, a.text)) for a in articles)
+        detector.analyze(articles[:2])  # warm-up
+        started = time.perf_counter()
+        spans = 0
+        for first in range(0, len(articles), 32):
+            spans += sum(len(a.spans) for a in detector.analyze(articles[first : first + 32]))
+        seconds = time.perf_counter() - started
+    return {
+        "variant": variant,
+        "articles": len(articles),
+        "tokens": tokens,
+        "load_s": round(load_seconds, 2),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(articles) / seconds, 2),
+        "tokens_per_s": round(tokens / seconds),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "spans": spans,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--large-articles", type=int, default=10, help="articles for roberta-large-torch")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.articles, args.threads, args.limit)))
+        return
+    if not args.articles.is_dir():
+        sys.exit(f"error: {args.articles} is not a folder of articles (is ../shared beside the repo?)")
+    rows = []
+    for variant in args.variants.split(","):
+        if variant not in VARIANTS:
+            sys.exit(f"error: unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
+        limit = args.large_articles if variant == "roberta-large-torch" else 0
+        command = [sys.executable, __file__, "--child", variant, "--articles", str(args.articles)]
+        command += ["--threads", str(args.threads), "--limit", str(limit)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{variant}: failed\n{done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            continue
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    header = ("variant", "articles", "tokens", "seconds", "articles_per_s", "tokens_per_s", "peak_rss_mb", "load_s")
+    print(f"threads: {args.threads}; articles: {args.articles}")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(row[h]) for h in header) + " |")
+
+
+if __name__ == "__main__":
+    main()
