@@ -42,8 +42,9 @@ def test_predict_si_writes_official_lines(model: Path, corpus: Path, tmp_path: P
 def test_predict_tc_keeps_template_order(model: Path, corpus: Path, tmp_path: Path) -> None:
     template = write(tmp_path / "template.txt", "2\t?\t0\t12\n1\tanything\t0\t6\n2\t?\t0\t12\n")
     out = tmp_path / "tc.txt"
+    articles = corpus / "dev-articles"
     code, _, err = run(
-        "predict", "--task", "tc", "--articles", corpus / "dev-articles", "--template", template, "--out", out,
+        "predict", "--task", "tc", "--articles", articles, "--template", template, "--out", out,
         "--model", model,
     )  # fmt: skip
     assert code == 0, err
