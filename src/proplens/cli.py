@@ -5,6 +5,7 @@ Results go to stdout, errors to stderr as one line; exit code 0 on success, 1 on
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -310,3 +311,35 @@ def train_command(
 
     results = train(settings, data, out, resume=resume, log=log)
     sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
+
+
+@app.command("model")
+@_clean_errors
+def model_command(
+    model: Annotated[str, typer.Option(help="'default' (the shipped model) or a model folder.")] = "default",
+    as_json: Annotated[bool, typer.Option("--json", help="Print detector.json as JSON.")] = False,
+) -> None:
+    """Show a model: operating point, dev scores of torch / ONNX fp32 / ONNX int8, per-technique F1."""
+    info = _load_model(model).info
+    if as_json:
+        sys.stdout.write(json.dumps(dataclasses.asdict(info), indent=2) + "\n")
+        return
+    precision = "int8" if info.quantized else "fp32"
+    stdout.print(
+        f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
+        f"windows of {info.max_tokens} tokens (overlap {info.overlap})"
+    )
+    stdout.print(
+        f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}, "
+        f"second technique at p >= {info.secondary}"
+    )
+    variants: dict[str, Any] = {
+        v: info.dev_scores[v] for v in ("torch", "onnx_fp32", "onnx_int8") if v in info.dev_scores
+    }
+    if variants:
+        keys = ("si_precision", "si_recall", "si_f1", "tc_micro_f1", "tc_macro_f1")
+        stdout.print(report.comparison_table("Dev scores", variants, keys))
+    shipped = info.dev_scores.get("onnx_int8")
+    if shipped:
+        per_technique = {k.removeprefix("tc_"): v for k, v in shipped.items() if k.startswith("tc_")}
+        stdout.print(report.technique_table(per_technique))

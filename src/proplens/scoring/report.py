@@ -11,7 +11,7 @@ from rich.table import Table
 from proplens import techniques
 from proplens.scoring.tc import NO_TECHNIQUE
 
-__all__ = ["confusion_table", "scores_json", "summary_table", "technique_table"]
+__all__ = ["comparison_table", "confusion_table", "scores_json", "summary_table", "technique_table"]
 
 
 def summary_table(title: str, scores: Mapping[str, float], keys: tuple[str, ...]) -> Table:
@@ -22,6 +22,19 @@ def summary_table(title: str, scores: Mapping[str, float], keys: tuple[str, ...]
     for key in keys:
         if key in scores:
             table.add_row(key.replace("_", " "), _number(key, scores[key]))
+    return table
+
+
+def comparison_table(title: str, columns: Mapping[str, Mapping[str, float]], keys: tuple[str, ...]) -> Table:
+    """The named figures (rows) of several score dicts (columns), e.g. one model run three ways."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("measure")
+    for name in columns:
+        table.add_column(name, justify="right")
+    for key in keys:
+        table.add_row(
+            key.replace("_", " "), *(_number(key, s[key]) if key in s else "-" for s in columns.values())
+        )
     return table
 
 
