@@ -214,6 +214,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list
         learning_rate=3e-3,
         head_learning_rate=1e-2,
         warmup_fraction=0.0,
+        average_last=2,
     )
     messages: list[str] = []
     results = train(config, corpus, root / "run", log=messages.append)

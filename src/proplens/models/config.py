@@ -37,7 +37,10 @@ class TrainConfig:
     """Tokens per window, not counting the two special tokens."""
     overlap: int = 24
     extra_semeval2021: bool = False
-    """Add the SemEval-2021 Task 6 meme texts (techniques mapped via the crosswalk) to the training data."""
+    """Add the SemEval-2021 Task 6 meme texts (techniques mapped via the crosswalk) to the technique head's
+    training data (their spans do not train the span tagger: memes are not news)."""
+    average_last: int = 1
+    """Also try the mean of the weights at the end of the last N epochs; kept if it scores better on dev."""
     max_train_articles: int = 0
     """Use only the first N training articles (0 = all); for smoke tests."""
     threads: int = 0
@@ -48,6 +51,8 @@ class TrainConfig:
             raise ValueError("epochs and batch_size must be at least 1")
         if not 0 <= self.overlap < self.max_tokens:
             raise ValueError("need 0 <= overlap < max_tokens")
+        if not 1 <= self.average_last <= self.epochs:
+            raise ValueError("average_last must be between 1 and epochs")
         if self.learning_rate <= 0 or self.head_learning_rate <= 0:
             raise ValueError("learning rates must be positive")
 

@@ -13,7 +13,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,9 @@ class TrainingData:
     train_gold: list[Annotation]
     dev_articles: list[Article]
     dev_gold: list[Annotation]
+    extra_articles: list[Article] = field(default_factory=list)
+    """Texts whose spans train only the technique head (SemEval-2021 memes)."""
+    extra_gold: list[Annotation] = field(default_factory=list)
 
 
 def resolve_base_encoder(name: str) -> str:
@@ -82,11 +85,10 @@ def load_training_data(data: str | Path, config: TrainConfig) -> TrainingData:
         assert split.technique_labels is not None
         gold = [g for g in ptc.read_technique_labels(split.technique_labels) if g.article_id in by_id]
         loaded[name] = (articles, gold)
-    train_articles, train_gold = loaded["train"]
+    extra: tuple[list[Article], list[Annotation]] = ([], [])
     if config.extra_semeval2021:
-        extra_articles, extra_gold = semeval2021_extra(Path(data).parent / "semeval2021-task6")
-        train_articles, train_gold = train_articles + extra_articles, train_gold + extra_gold
-    return TrainingData(train_articles, train_gold, *loaded["dev"])
+        extra = semeval2021_extra(Path(data).parent / "semeval2021-task6")
+    return TrainingData(*loaded["train"], *loaded["dev"], *extra)
 
 
 def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation]]:
@@ -148,9 +150,18 @@ def train(
         max_tokens=config.max_tokens,
         overlap=config.overlap,
     )
+    extra = build_examples(
+        tokenizer,
+        corpus.extra_articles,
+        corpus.extra_gold,
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+    )
+    examples += [replace(e, tags=(-100,) * len(e.tags)) for e in extra if e.spans]
     log(
         f"train: {len(corpus.train_articles)} articles, {len(corpus.train_gold)} technique lines, "
-        f"{len(examples)} windows; dev: {len(corpus.dev_articles)} articles"
+        f"{len(examples)} windows ({len(corpus.extra_gold)} extra technique lines in {len(extra)} windows); "
+        f"dev: {len(corpus.dev_articles)} articles"
     )
     network = DetectorNetwork(AutoModel.from_pretrained(source), len(FEATURE_NAMES), len(PTC_TECHNIQUE_IDS))
     encoder_params = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
@@ -234,19 +245,8 @@ def train(
                 running = 0.0
             if done % 200 == 0:
                 save_checkpoint()
-        detector = _detector(network, tokenizer, config)
-        encoded = encode_all(detector, corpus.dev_articles)
-        point = tune_operating_point(detector, encoded, corpus.dev_gold)
-        detector = detector.with_operating_point(
-            threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"]
-        )
-        scores = dev_scores(detector, encoded, corpus.dev_gold)
-        log(
-            f"epoch {epoch + 1} dev: SI F1 {scores['si_f1']:.4f} (P {scores['si_precision']:.4f} "
-            f"R {scores['si_recall']:.4f}, threshold {point['threshold']}, peak {point['peak']}, "
-            f"max_gap {int(point['max_gap'])}), "
-            f"TC micro-F1 {scores['tc_micro_f1']:.4f} macro-F1 {scores['tc_macro_f1']:.4f}"
-        )
+        point, scores = _evaluate(network, tokenizer, config, corpus, log, f"epoch {epoch + 1}")
+        torch.save(network.state_dict(), out / f"epoch-{epoch + 1}.pt")
         combined = scores["si_f1"] + scores["tc_micro_f1"]
         train_loss = epoch_loss / max(1, epoch_steps)
         state["history"].append({"epoch": epoch + 1, "train_loss": train_loss, **point, **scores})
@@ -256,12 +256,53 @@ def train(
             log(f"epoch {epoch + 1} is the best so far; saved {out / 'best.pt'}")
         state["epoch"], state["step"] = epoch + 1, 0
         save_checkpoint()
+    last = [out / f"epoch-{n}.pt" for n in range(config.epochs - config.average_last + 1, config.epochs + 1)]
+    if config.average_last > 1 and all(p.is_file() for p in last) and "averaged" not in state:
+        network.load_state_dict(_average([torch.load(p, weights_only=True) for p in last]))
+        point, scores = _evaluate(network, tokenizer, config, corpus, log, f"average of the last {len(last)}")
+        state["averaged"] = {"epochs": len(last), **point, **scores}
+        if scores["si_f1"] + scores["tc_micro_f1"] > state["best"]:
+            state["best"] = scores["si_f1"] + scores["tc_micro_f1"]
+            torch.save(network.state_dict(), out / "best.pt")
+            log("the averaged weights beat every single epoch; kept them")
+        save_checkpoint()
     network.load_state_dict(torch.load(out / "best.pt", weights_only=True))
     if not export:
         return {"history": state["history"]}
     from proplens.models.export import finalize
 
     return {"history": state["history"], **finalize(network, tokenizer, config, corpus, out, log=log)}
+
+
+def _evaluate(
+    network: Any, tokenizer: Any, config: TrainConfig, corpus: TrainingData, log: Log, what: str
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Tune the span operating point on dev, then score SI and TC there; logs one line."""
+    detector = _detector(network, tokenizer, config)
+    encoded = encode_all(detector, corpus.dev_articles)
+    point = tune_operating_point(detector, encoded, corpus.dev_gold)
+    detector = detector.with_operating_point(
+        threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"]
+    )
+    scores = dev_scores(detector, encoded, corpus.dev_gold)
+    log(
+        f"{what} dev: SI F1 {scores['si_f1']:.4f} (P {scores['si_precision']:.4f} "
+        f"R {scores['si_recall']:.4f}, threshold {point['threshold']}, peak {point['peak']}, "
+        f"max_gap {int(point['max_gap'])}), "
+        f"TC micro-F1 {scores['tc_micro_f1']:.4f} macro-F1 {scores['tc_macro_f1']:.4f}"
+    )
+    return point, scores
+
+
+def _average(states: list[dict[str, Any]]) -> dict[str, Any]:
+    """Element-wise mean of several state dicts of the same network (integer buffers taken from the last)."""
+    averaged = {}
+    for key, value in states[-1].items():
+        if value.is_floating_point():
+            averaged[key] = sum(s[key] for s in states) / len(states)
+        else:
+            averaged[key] = value
+    return averaged
 
 
 def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:
