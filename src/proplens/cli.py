@@ -307,7 +307,7 @@ def train_command(
         raise ModelError(f"training needs the train extra (pip install 'proplens[train]'): {error}") from None
 
     def log(message: str) -> None:
-        stderr.print(message, highlight=False)
+        stderr.print(message, highlight=False, soft_wrap=True)
 
     results = train(settings, data, out, resume=resume, log=log)
     sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")

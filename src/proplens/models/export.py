@@ -107,8 +107,11 @@ def finalize(
         quantized=True,
         threshold=point["threshold"],
         max_gap=int(point["max_gap"]),
+        peak=point["peak"],
     )
-    torch_detector = torch_detector.with_operating_point(threshold=info.threshold, max_gap=info.max_gap)
+    torch_detector = torch_detector.with_operating_point(
+        threshold=info.threshold, max_gap=info.max_gap, peak=info.peak
+    )
     results: dict[str, Any] = {
         "operating_point": point,
         "torch": dev_scores(torch_detector, encoded, corpus.dev_gold),

@@ -32,13 +32,18 @@ def softmax(logits: Array, axis: int = -1) -> Array:
 
 
 class TechniqueHead:
-    """``probabilities = softmax(W2 · relu(W1 · [pooled; features] + b1) + b2)``."""
+    """``softmax(W2 · relu(W1 · [pooled; features] + b1) + b2 + W3 · features + b3)``.
+
+    The last term (``w3``/``b3``, optional) is a direct path from the surface features to the logits.
+    """
 
     def __init__(self, weights: Mapping[str, Array]) -> None:
         self.w1 = np.asarray(weights["w1"], dtype=np.float32)
         self.b1 = np.asarray(weights["b1"], dtype=np.float32)
         self.w2 = np.asarray(weights["w2"], dtype=np.float32)
         self.b2 = np.asarray(weights["b2"], dtype=np.float32)
+        self.w3 = np.asarray(weights["w3"], dtype=np.float32) if "w3" in weights else None
+        self.b3 = np.asarray(weights["b3"], dtype=np.float32) if "b3" in weights else None
         if self.w1.shape[0] != self.b1.shape[0] or self.w2.shape[1] != self.w1.shape[0]:
             raise ValueError("technique head weights have inconsistent shapes")
 
@@ -51,10 +56,15 @@ class TechniqueHead:
         inputs = np.concatenate([pooled, features], axis=1).astype(np.float32)
         hidden = np.maximum(inputs @ self.w1.T + self.b1, 0.0)
         logits: Array = (hidden @ self.w2.T + self.b2).astype(np.float32)
+        if self.w3 is not None and self.b3 is not None:
+            logits = logits + (features.astype(np.float32) @ self.w3.T + self.b3).astype(np.float32)
         return logits
 
     def probabilities(self, pooled: Array, features: Array) -> Array:
         return softmax(self.logits(pooled, features))
 
     def state(self) -> dict[str, Array]:
-        return {"w1": self.w1, "b1": self.b1, "w2": self.w2, "b2": self.b2}
+        state = {"w1": self.w1, "b1": self.b1, "w2": self.w2, "b2": self.b2}
+        if self.w3 is not None and self.b3 is not None:
+            state.update(w3=self.w3, b3=self.b3)
+        return state

@@ -28,6 +28,9 @@ class DetectorNetwork(nn.Module):
         self.tagger = nn.Linear(hidden, len(BIO_TAGS))
         self.technique_hidden = nn.Linear(3 * hidden + n_features, head_hidden)
         self.technique_out = nn.Linear(head_hidden, n_techniques)
+        # A direct (wide) path from the surface features to the logits: repetition counts and the like
+        # are strong, simple signals that are easy to drown among 3 x hidden pooled numbers.
+        self.technique_wide = nn.Linear(n_features, n_techniques)
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
@@ -38,7 +41,8 @@ class DetectorNetwork(nn.Module):
 
     def technique_logits(self, pooled: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
         inputs = self.dropout(torch.cat([pooled, features], dim=1))
-        logits: torch.Tensor = self.technique_out(self.dropout(torch.relu(self.technique_hidden(inputs))))
+        deep = self.technique_out(self.dropout(torch.relu(self.technique_hidden(inputs))))
+        logits: torch.Tensor = deep + self.technique_wide(features)
         return logits
 
     def numpy_head(self) -> TechniqueHead:
@@ -53,6 +57,8 @@ class DetectorNetwork(nn.Module):
                 "b1": array(self.technique_hidden.bias),
                 "w2": array(self.technique_out.weight),
                 "b2": array(self.technique_out.bias),
+                "w3": array(self.technique_wide.weight),
+                "b3": array(self.technique_wide.bias),
             }
         )
 
