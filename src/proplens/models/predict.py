@@ -74,14 +74,22 @@ def techniques_for(
     return result
 
 
+COARSE_GRID: dict[str, tuple[float, ...]] = {
+    "thresholds": (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
+    "max_gaps": (0, 2),
+    "peak_margins": (0.0, 0.1, 0.2, 0.3),
+}
+"""The quicker grid used after each training epoch to compare epochs."""
+
+
 def tune_operating_point(
     detector: Detector,
     encoded: Sequence[EncodedArticle],
     gold: Sequence[Annotation],
     *,
-    thresholds: Iterable[float] = tuple(np.round(np.arange(0.15, 0.71, 0.05), 2)),
-    max_gaps: Iterable[int] = (0, 1, 2, 4),
-    peak_margins: Iterable[float] = (0.0, 0.1, 0.2, 0.3),
+    thresholds: Iterable[float] = COARSE_GRID["thresholds"],
+    max_gaps: Iterable[float] = COARSE_GRID["max_gaps"],
+    peak_margins: Iterable[float] = COARSE_GRID["peak_margins"],
 ) -> dict[str, float]:
     """The threshold, max_gap and peak with the best dev SI F1, and that F1 with its precision and recall."""
     best: dict[str, float] = {"f1": -1.0}
@@ -91,7 +99,7 @@ def tune_operating_point(
                 peak = round(float(threshold) + margin, 2)
                 if peak > 0.95:
                     continue
-                options = {"threshold": float(threshold), "max_gap": max_gap, "peak": peak}
+                options = {"threshold": float(threshold), "max_gap": int(max_gap), "peak": peak}
                 scores = si.compute(predictions=spans_of(detector, encoded, **options), references=gold)
                 if scores["f1"] > best["f1"]:
                     best = {
