@@ -126,3 +126,13 @@ def test_operating_point_is_replaceable(detector: Detector) -> None:
 def test_loading_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=r"missing encoder\.onnx"):
         load_detector(tmp_path)
+
+
+def test_repetition_boost_applies_to_fragments_seen_three_times(detector: Detector) -> None:
+    article = Article("r", "Never forget, radical thugs. Never forget the crooks. Never forget!")
+    encoded = detector.encode([article])[0]
+    ranges = [(0, 12), (14, 27)]  # "Never forget" (3 times), "radical thugs" (once)
+    repetition = PTC_TECHNIQUE_IDS.index("Repetition")
+    assert detector.classify(encoded, ranges).argmax(axis=1).tolist() == [NAME, LOADED]
+    boosted = detector.with_operating_point(repetition_boost=10.0).classify(encoded, ranges)
+    assert boosted.argmax(axis=1).tolist() == [repetition, LOADED]

@@ -46,7 +46,8 @@ def main() -> None:
     print()
     parity = scores["parity"]
     print(
-        f"Operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}; windows of "
+        f"Operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}, repetition "
+        f"boost {info.repetition_boost}; windows of "
         f"{info.max_tokens} tokens overlapping by {info.overlap}. Largest |difference| on dev windows: "
         f"ONNX fp32 vs torch tag logits {parity['onnx_fp32_vs_torch']['tag_logits']:.1e}, token vectors "
         f"{parity['onnx_fp32_vs_torch']['hidden']:.1e}; ONNX int8 vs torch tag logits "

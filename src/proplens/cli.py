@@ -331,7 +331,7 @@ def model_command(
     )
     stdout.print(
         f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}, "
-        f"second technique at p >= {info.secondary}"
+        f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}"
     )
     variants: dict[str, Any] = {
         v: info.dev_scores[v] for v in ("torch", "onnx_fp32", "onnx_int8") if v in info.dev_scores

@@ -62,6 +62,11 @@ class ModelInfo:
     """Runs of span tokens separated by at most this many non-word characters are joined."""
     peak: float = 0.0
     """A span is kept only if one of its tokens reaches this probability (hysteresis; <= threshold: off)."""
+    repetition_boost: float = 0.0
+    """Added to Repetition's log-probability when the fragment occurs at least 3 times in the article.
+
+    The corpus marks repeated phrases as Repetition far more often than the technique head learns from the
+    repetition-count feature alone; this one number, tuned on dev, corrects that."""
     secondary: float = 0.5
     """A fragment gets a second (third, ...) technique when its probability is at least this."""
     base_encoder: str = ""
@@ -213,7 +218,11 @@ class Detector:
             found = token_range(offsets, start, end) or _nearest_token(offsets, start)
             pooled.append(pool(encoded.hidden, *found))
             features.append(span_features(text, start, end, lowered=lowered))
-        return self.head.probabilities(np.stack(pooled), np.asarray(features, dtype=np.float32))
+        logits = self.head.logits(np.stack(pooled), np.asarray(features, dtype=np.float32))
+        if self.info.repetition_boost and "Repetition" in self.info.techniques:
+            repeated = np.array([_occurrences(lowered, text[s:e]) >= 3 for s, e in ranges])
+            logits[repeated, self.info.techniques.index("Repetition")] += self.info.repetition_boost
+        return softmax(logits)
 
     def analyze(self, articles: Sequence[Article], *, threshold: float | None = None) -> list[Analysis]:
         """One `Analysis` per article: each detected fragment with its technique(s).
@@ -235,6 +244,11 @@ class Detector:
                     spans.append(Span(start, end, self.info.techniques[t], round(float(score * row[t]), 4)))
             analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.name))
         return analyses
+
+
+def _occurrences(lowered_text: str, fragment: str) -> int:
+    needle = fragment.lower().strip()
+    return lowered_text.count(needle) if needle else 0
 
 
 def _nearest_token(offsets: Sequence[tuple[int, int]], start: int) -> tuple[int, int]:

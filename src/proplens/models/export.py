@@ -26,7 +26,7 @@ from proplens.models.detector import (
     ModelInfo,
 )
 from proplens.models.onnx_encoder import OnnxEncoder
-from proplens.models.predict import dev_scores, encode_all, tune_operating_point
+from proplens.models.predict import dev_scores, encode_all, tune_operating_point, tune_repetition_boost
 from proplens.models.windows import tokenize
 
 __all__ = ["export_onnx", "finalize", "quantize"]
@@ -122,9 +122,12 @@ def finalize(
     shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=16)
     shipped_encoded = encode_all(shipped, corpus.dev_articles)
     point = tune_operating_point(shipped, shipped_encoded, corpus.dev_gold, **FINE_GRID)
+    info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
+    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=16)
+    point.update(tune_repetition_boost(shipped, shipped_encoded, corpus.dev_gold))
+    info = replace(info, repetition_boost=point["repetition_boost"])
     results["operating_point"] = point
     log(f"operating point (tuned on dev, int8): {point}")
-    info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
     for name, encoder in (("torch", torch_detector.encoder), ("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
         detector = Detector(tokenizer, encoder, torch_detector.head, info, batch_size=16)
         encoded = shipped_encoded if name == "onnx_int8" else encode_all(detector, corpus.dev_articles)
