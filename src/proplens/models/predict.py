@@ -116,7 +116,7 @@ def tune_repetition_boost(
     encoded: Sequence[EncodedArticle],
     gold: Sequence[Annotation],
     *,
-    boosts: Iterable[float] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0),
+    boosts: Iterable[float] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0),
 ) -> dict[str, float]:
     """The `repetition_boost` with the best dev TC micro-F1 (ties: the smallest boost)."""
     best = {"repetition_boost": 0.0, "tc_micro_f1": -1.0}

@@ -185,7 +185,10 @@ def train(
     state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -1.0, "history": []}
     if resume and checkpoint.is_file():
         saved = torch.load(checkpoint, weights_only=False)
-        network.load_state_dict(saved["network"])
+        try:
+            network.load_state_dict(saved["network"])
+        except RuntimeError as error:
+            raise ModelError(f"{checkpoint} does not fit this network (older proplens?): {error}") from None
         optimizer.load_state_dict(saved["optimizer"])
         scheduler.load_state_dict(saved["scheduler"])
         state = saved["state"]
