@@ -25,9 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = REPO.parent / "shared" / "data" / "ptc" / "dev-articles"
 VARIANTS = ("onnx-int8", "onnx-fp32", "torch-fp32", "roberta-large-torch")
+"""Also ``export-fp32``: internal, writes the fp32 graph for ``onnx-fp32`` in a process of its own."""
 
 
 def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[no-untyped-def]
@@ -36,6 +39,15 @@ def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[n
     shipped = load_detector(threads=threads)
     if variant == "onnx-int8":
         return shipped
+    if variant == "onnx-fp32":
+        from proplens.models.heads import TechniqueHead
+        from proplens.models.onnx_encoder import OnnxEncoder
+
+        with np.load(workdir / "head.npz") as weights:
+            head = TechniqueHead({k: weights[k] for k in weights.files})
+        return Detector(
+            shipped.tokenizer, OnnxEncoder(workdir / "fp32.onnx", threads=threads), head, shipped.info
+        )
     import torch
     from transformers import AutoModel, RobertaConfig, RobertaModel
 
@@ -59,32 +71,33 @@ def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[n
         encoder = AutoModel.from_pretrained(resolve_base_encoder(shipped.info.base_encoder))
     network = DetectorNetwork(encoder, len(FEATURE_NAMES), len(shipped.info.techniques)).eval()
     head = network.numpy_head()
-    if variant == "onnx-fp32":
+    if variant == "export-fp32":  # run in its own process, so that torch does not count in onnx-fp32's memory
         from proplens.models.export import export_onnx
-        from proplens.models.onnx_encoder import OnnxEncoder
 
         export_onnx(network, workdir / "fp32.onnx")
-        return Detector(shipped.tokenizer, OnnxEncoder(workdir / "fp32.onnx", threads=threads), head, shipped.info)
+        np.savez(workdir / "head.npz", **head.state())
+        return None
     # Token ids of the MiniLM vocabulary are valid RoBERTa ids too (both < 50265): same pipeline shape.
     return Detector(shipped.tokenizer, TorchEncoder(network), head, shipped.info)
 
 
-def measure(variant: str, articles_dir: Path, threads: int, limit: int) -> dict[str, object]:
+def measure(variant: str, articles_dir: Path, threads: int, limit: int, workdir: Path) -> dict[str, object]:
     from proplens.io.ptc import read_articles
     from proplens.models.windows import tokenize
 
     articles = read_articles(articles_dir)[: limit or None]
-    with tempfile.TemporaryDirectory() as workdir:
-        started = time.perf_counter()
-        detector = build_detector(variant, threads, Path(workdir))
-        load_seconds = time.perf_counter() - started
-        tokens = sum(len(tokenize(detector.tokenizer, a.text)) for a in articles)
-        detector.analyze(articles[:2])  # warm-up
-        started = time.perf_counter()
-        spans = 0
-        for first in range(0, len(articles), 32):
-            spans += sum(len(a.spans) for a in detector.analyze(articles[first : first + 32]))
-        seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    detector = build_detector(variant, threads, workdir)
+    load_seconds = time.perf_counter() - started
+    if detector is None:
+        return {}
+    tokens = sum(len(tokenize(detector.tokenizer, a.text)) for a in articles)
+    detector.analyze(articles[:2])  # warm-up
+    started = time.perf_counter()
+    spans = 0
+    for first in range(0, len(articles), 32):
+        spans += sum(len(a.spans) for a in detector.analyze(articles[first : first + 32]))
+    seconds = time.perf_counter() - started
     return {
         "variant": variant,
         "articles": len(articles),
@@ -99,32 +112,49 @@ def measure(variant: str, articles_dir: Path, threads: int, limit: int) -> dict[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--large-articles", type=int, default=10, help="articles for roberta-large-torch")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.articles, args.threads, args.limit)))
+        print(json.dumps(measure(args.child, args.articles, args.threads, args.limit, args.workdir)))
         return
     if not args.articles.is_dir():
         sys.exit(f"error: {args.articles} is not a folder of articles (is ../shared beside the repo?)")
-    rows = []
-    for variant in args.variants.split(","):
+    variants = args.variants.split(",")
+    for variant in variants:
         if variant not in VARIANTS:
             sys.exit(f"error: unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
-        limit = args.large_articles if variant == "roberta-large-torch" else 0
-        command = [sys.executable, __file__, "--child", variant, "--articles", str(args.articles)]
-        command += ["--threads", str(args.threads), "--limit", str(limit)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"{variant}: failed\n{done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
-            continue
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    header = ("variant", "articles", "tokens", "seconds", "articles_per_s", "tokens_per_s", "peak_rss_mb", "load_s")
+    rows = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for variant in (["export-fp32"] if "onnx-fp32" in variants else []) + variants:
+            limit = args.large_articles if variant == "roberta-large-torch" else 0
+            command = [sys.executable, __file__, "--child", variant, "--articles", str(args.articles)]
+            command += ["--threads", str(args.threads), "--limit", str(limit), "--workdir", workdir]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(f"{variant}: failed\n{done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+                continue
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            if row:
+                rows.append(row)
+    header = (
+        "variant",
+        "articles",
+        "tokens",
+        "seconds",
+        "articles_per_s",
+        "tokens_per_s",
+        "peak_rss_mb",
+        "load_s",
+    )
     print(f"threads: {args.threads}; articles: {args.articles}")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
