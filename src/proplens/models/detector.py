@@ -256,8 +256,13 @@ def _nearest_token(offsets: Sequence[tuple[int, int]], start: int) -> tuple[int,
     return index, index + 1
 
 
-def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_size: int = 16) -> Detector:
-    """Load a model directory (``None`` or ``"default"``: the shipped model) for ONNX inference."""
+def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_size: int = 1) -> Detector:
+    """Load a model directory (``None`` or ``"default"``: the shipped model) for ONNX inference.
+
+    Windows go through the int8 encoder one at a time by default: dynamic quantisation picks activation
+    scales per batch, so batching would make an article's result depend on its batch-mates (by up to 0.007
+    SI F1 on dev), and on two cores batching buys no speed (10.5 s for dev either way).
+    """
     from proplens.models.onnx_encoder import OnnxEncoder
 
     directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(str(path))

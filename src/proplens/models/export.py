@@ -119,17 +119,18 @@ def finalize(
             "onnx_int8_vs_torch": max_logit_difference(torch_detector.encoder, onnx8, windows),
         }
     }
-    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=16)
+    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
     shipped_encoded = encode_all(shipped, corpus.dev_articles)
     point = tune_operating_point(shipped, shipped_encoded, corpus.dev_gold, **FINE_GRID)
     info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
-    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=16)
+    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
     point.update(tune_repetition_boost(shipped, shipped_encoded, corpus.dev_gold))
     info = replace(info, repetition_boost=point["repetition_boost"])
     results["operating_point"] = point
     log(f"operating point (tuned on dev, int8): {point}")
     for name, encoder in (("torch", torch_detector.encoder), ("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
-        detector = Detector(tokenizer, encoder, torch_detector.head, info, batch_size=16)
+        batch_size = 16 if name == "torch" else 1  # see load_detector: int8 results depend on batch-mates
+        detector = Detector(tokenizer, encoder, torch_detector.head, info, batch_size=batch_size)
         encoded = shipped_encoded if name == "onnx_int8" else encode_all(detector, corpus.dev_articles)
         results[name] = dev_scores(detector, encoded, corpus.dev_gold)
         log(f"{name} dev: {_brief(results[name])}")
