@@ -143,20 +143,9 @@ def train(
         tokenizer.no_truncation()
         tokenizer.no_padding()
     tokenizer.save(str(out / "tokenizer.json"))
-    examples = build_examples(
-        tokenizer,
-        corpus.train_articles,
-        corpus.train_gold,
-        max_tokens=config.max_tokens,
-        overlap=config.overlap,
-    )
-    extra = build_examples(
-        tokenizer,
-        corpus.extra_articles,
-        corpus.extra_gold,
-        max_tokens=config.max_tokens,
-        overlap=config.overlap,
-    )
+    windows = {"max_tokens": config.max_tokens, "overlap": config.overlap}
+    examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows)
+    extra = build_examples(tokenizer, corpus.extra_articles, corpus.extra_gold, **windows)
     examples += [replace(e, tags=(-100,) * len(e.tags)) for e in extra if e.spans]
     log(
         f"train: {len(corpus.train_articles)} articles, {len(corpus.train_gold)} technique lines, "
