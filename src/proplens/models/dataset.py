@@ -8,10 +8,10 @@ out of this module are character ranges.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from proplens.document import Annotation, Article, group_by_article, merge_ranges
+from proplens.document import Annotation, Article, Span, group_by_article, merge_ranges
 from proplens.models.features import span_features
 from proplens.models.windows import TokenizedText, Window, plan_windows, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
@@ -101,18 +101,18 @@ def build_examples(
 
 
 def _article_examples(
-    article: Article, tokens: TokenizedText, spans: Sequence[object], max_tokens: int, overlap: int
+    article: Article, tokens: TokenizedText, spans: Sequence[Span], max_tokens: int, overlap: int
 ) -> list[WindowExample]:
     windows = plan_windows(len(tokens), max_tokens=max_tokens, overlap=overlap)
-    ranges = [(s.start, s.end) for s in spans]  # type: ignore[attr-defined]
+    ranges = [(s.start, s.end) for s in spans]
     tags = bio_tags(tokens.offsets, ranges)
     lowered = article.text.lower()
     per_window: list[list[SpanExample]] = [[] for _ in windows]
     for span in spans:
-        technique = getattr(span, "technique", None)
-        if technique not in TECHNIQUE_INDEX:
+        technique = span.technique
+        if technique is None or technique not in TECHNIQUE_INDEX:
             continue
-        found = token_range(tokens.offsets, span.start, span.end)  # type: ignore[attr-defined]
+        found = token_range(tokens.offsets, span.start, span.end)
         if found is None:
             continue
         best = max(
@@ -120,7 +120,7 @@ def _article_examples(
             key=lambda k: min(found[1], windows[k].token_end) - max(found[0], windows[k].token_start),
         )
         window = windows[best]
-        features = tuple(span_features(article.text, span.start, span.end, lowered=lowered))  # type: ignore[attr-defined]
+        features = tuple(span_features(article.text, span.start, span.end, lowered=lowered))
         per_window[best].append(
             SpanExample(
                 max(found[0], window.token_start) - window.token_start,
@@ -139,11 +139,3 @@ def _article_examples(
         )
         for k, window in enumerate(windows)
     ]
-
-
-def gold_by_article(annotations: Iterable[Annotation]) -> Mapping[str, list[Annotation]]:
-    """Annotations grouped by article id, order kept."""
-    grouped: dict[str, list[Annotation]] = {}
-    for annotation in annotations:
-        grouped.setdefault(annotation.article_id, []).append(annotation)
-    return grouped

@@ -8,7 +8,7 @@ probable techniques, one per line, in order of probability.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -140,7 +140,3 @@ def dev_scores(
         "si_f1": si_scores["f1"],
         **{f"tc_{k}": v for k, v in tc_scores.items()},
     }
-
-
-def articles_by_id(articles: Iterable[Article]) -> Mapping[str, Article]:
-    return {a.id: a for a in articles}
