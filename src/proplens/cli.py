@@ -16,7 +16,14 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from proplens import __version__
 from proplens.corpus.layout import find_splits
@@ -27,8 +34,11 @@ from proplens.io import ptc
 from proplens.models import predict
 from proplens.models.config import load_config
 from proplens.models.detector import Detector, load_detector
+from proplens.outputs import OutputFormat, Sink
 from proplens.render.tables import stats_tables, techniques_table
+from proplens.runner import Result, analyze_sources
 from proplens.scoring import report, si, slc, tc
+from proplens.sources import FILE_SUFFIXES, Limits, Problem, read_sources
 from proplens.techniques import Scheme
 
 app = typer.Typer(
@@ -214,6 +224,166 @@ def list_techniques(
 ) -> None:
     """List the techniques proplens knows, with definitions and examples."""
     stdout.print(techniques_table(scheme))
+
+
+_DEFAULT_LIMITS = Limits()
+
+_SUFFIX_FORMATS = {
+    ".html": OutputFormat.html,
+    ".htm": OutputFormat.html,
+    ".json": OutputFormat.json,
+    ".jsonl": OutputFormat.jsonl,
+    ".labels": OutputFormat.ptc,
+    ".txt": OutputFormat.pretty,
+}
+
+
+@app.command("analyze")
+@_clean_errors
+def analyze_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (.txt, .html, .json, .jsonl), directories (searched recursively), URLs, "
+            "or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="pretty (terminal), json, jsonl, html (one self-contained page), ptc (id, technique, "
+            "start, end) or ptc-si (id, start, end). Default: from --out's suffix, else pretty on a "
+            "terminal and jsonl in a pipe.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (atomically) instead of stdout.")
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            help="Lowest span probability a fragment needs (0-1). "
+            "Default: the model's tuned operating point.",
+            show_default=False,
+        ),
+    ] = None,
+    taxonomy: Annotated[
+        Scheme, typer.Option(help="Report PTC techniques or their SemEval-2023 counterparts.")
+    ] = Scheme.PTC,
+    entities: Annotated[
+        bool, typer.Option("--entities/--no-entities", help="Find who each fragment targets (spaCy).")
+    ] = True,
+    model: Annotated[str, typer.Option(help="'default' (the shipped model) or a model folder.")] = "default",
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per encoder batch.")] = 16,
+    max_chars: Annotated[
+        int, typer.Option(min=1, help="Refuse articles longer than this many characters.")
+    ] = _DEFAULT_LIMITS.max_chars,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for a URL.")
+    ] = _DEFAULT_LIMITS.timeout,
+) -> None:
+    """Show where articles use propaganda techniques: which fragment, which technique, how confident.
+
+    Reads every input, analyses it and writes one report per article. An input that cannot be read is
+    reported on stderr and skipped; the exit code is 1 if any input failed.
+    """
+    chosen = output_format or (_SUFFIX_FORMATS.get(out.suffix.lower()) if out else None)
+    if chosen is None:
+        chosen = OutputFormat.pretty if stdout.is_terminal else OutputFormat.jsonl
+    max_bytes = max(_DEFAULT_LIMITS.max_bytes, max_chars * 4)
+    limits = Limits(max_chars=max_chars, max_bytes=max_bytes, timeout=timeout)
+    sources = read_sources(inputs, limits=limits)
+    results = analyze_sources(
+        sources,
+        batch_size=batch_size,
+        min_score=min_score,
+        model=model,
+        entities=entities,
+        taxonomy=taxonomy,
+    )
+    failed = 0
+    show_progress = chosen != OutputFormat.pretty or out is not None
+    with Sink(chosen, out, console=stdout) as sink, _analysis_progress(show_progress, inputs) as progress:
+        for item in results:
+            if isinstance(item, Problem):
+                failed += 1
+                stderr.print(f"[bold red]skipped[/bold red] {item}", highlight=False, soft_wrap=True)
+            else:
+                _report_warning(item)
+                sink.add(item)
+            progress.step()
+    done = f"analysed {sink.count} article{'s' if sink.count != 1 else ''}"
+    if failed:
+        done += f", {failed} input{'s' if failed != 1 else ''} failed"
+    if out is not None:
+        done += f"; wrote {out}"
+    if out is not None or failed or sink.count != 1:
+        stderr.print(done, highlight=False)
+    if sink.count == 0 and not failed:
+        raise ProplensError("no articles found in the inputs")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+def _report_warning(result: Result) -> None:
+    if result.warning:
+        stderr.print(f"[yellow]warning[/yellow] {result.origin}: {result.warning}", highlight=False)
+
+
+class _AnalysisProgress:
+    """A Rich progress bar on stderr with articles/s; a no-op when off."""
+
+    def __init__(self, progress: Progress | None, total: int | None) -> None:
+        self.progress = progress
+        self.task = progress.add_task("analysing", total=total, rate="-") if progress else None
+
+    def step(self) -> None:
+        if self.progress is None or self.task is None:
+            return
+        self.progress.advance(self.task)
+        state = self.progress.tasks[0]
+        rate = state.completed / state.elapsed if state.elapsed else 0.0
+        self.progress.update(self.task, rate=f"{rate:.1f}")
+
+    def __enter__(self) -> _AnalysisProgress:
+        if self.progress is not None:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(None, None, None)
+
+
+def _analysis_progress(enabled: bool, inputs: Sequence[str]) -> _AnalysisProgress:
+    if not enabled or not stderr.is_terminal:
+        return _AnalysisProgress(None, None)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    progress = Progress(*columns, console=stderr, transient=True)
+    return _AnalysisProgress(progress, _count_inputs(inputs))
+
+
+def _count_inputs(inputs: Sequence[str]) -> int | None:
+    """How many articles the inputs hold, when that is cheap to know (one per file); else None."""
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        files = [p for p in path.rglob("*") if p.suffix.lower() in FILE_SUFFIXES] if path.is_dir() else [path]
+        if any(p.suffix.lower() in (".json", ".jsonl") for p in files) or item == "-":
+            return None
+        total += len(files)
+    return total
 
 
 def main() -> None:

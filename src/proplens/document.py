@@ -20,7 +20,9 @@ __all__ = [
     "Analysis",
     "Annotation",
     "Article",
+    "Sentence",
     "Span",
+    "Target",
     "covered_characters",
     "group_by_article",
     "merge_ranges",
@@ -100,7 +102,32 @@ class Article:
         return self.text[self.check_span(span).start : span.end]
 
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence ``[start, end)`` of an article and the techniques used in it, one entry per span."""
+
+    start: int
+    end: int
+    techniques: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A named entity that technique fragments are aimed at, e.g. the person a name-calling insults.
+
+    `kind` is the entity type (``PERSON``, ``ORG``, ``GPE``, ``NORP``); `spans` are the spans aimed at it.
+    """
+
+    name: str
+    kind: str
+    spans: tuple[Span, ...] = ()
+
+    def technique_counts(self) -> dict[str, int]:
+        """How often each technique is used on this target, most frequent first."""
+        return _count_techniques(self.spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,20 +136,39 @@ class Analysis:
 
     Spans are validated against the article text on construction. `figures` holds named article-level
     numbers (counts, coverage, score) that the analysis step fills in; `model` names the model that
-    produced the spans so stored results can be re-run when the model changes.
+    produced the spans so stored results can be re-run when the model changes. `key_sentences` are the
+    sentences that carry the most techniques and `targets` the named entities the spans are aimed at
+    (both filled by `proplens.analysis.summarise`). `scheme` is the taxonomy the technique ids belong to.
     """
 
     article: Article
     spans: tuple[Span, ...] = ()
     model: str | None = None
     figures: Mapping[str, float] = field(default_factory=dict)
+    key_sentences: tuple[Sentence, ...] = ()
+    targets: tuple[Target, ...] = ()
+    scheme: str = "ptc"
 
     def __post_init__(self) -> None:
         spans = tuple(sorted(self.spans, key=lambda s: (s.start, s.end, s.technique or "")))
         for span in spans:
             self.article.check_span(span)
+        for sentence in self.key_sentences:
+            self.article.check_span(Span(sentence.start, sentence.end))
+        known = set(spans)
+        for target in self.targets:
+            if not known.issuperset(target.spans):
+                raise SpanError(f"target {target.name!r} refers to spans the analysis does not have")
         object.__setattr__(self, "spans", spans)
         object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
+
+    def technique_counts(self) -> dict[str, int]:
+        """How many spans use each technique, most frequent first."""
+        return _count_techniques(self.spans)
+
+    def target_of(self, span: Span) -> Target | None:
+        """The target a span is aimed at, if one was found."""
+        return next((t for t in self.targets if span in t.spans), None)
 
     def fragments(self) -> Iterator[tuple[Span, str]]:
         """Each span with the text it covers, in text order."""
@@ -132,6 +178,14 @@ class Analysis:
     def annotations(self) -> list[Annotation]:
         """The spans as corpus annotations (article id + span), ready for label-file writers."""
         return [Annotation(self.article.id, span) for span in self.spans]
+
+
+def _count_techniques(spans: Iterable[Span]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for span in spans:
+        if span.technique is not None:
+            counts[span.technique] = counts.get(span.technique, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def group_by_article(annotations: Iterable[Annotation]) -> dict[str, list[Span]]:

@@ -23,6 +23,7 @@ from proplens.errors import UnknownTechniqueError
 __all__ = [
     "PTC_TECHNIQUE_IDS",
     "SEMEVAL2023_CATEGORIES",
+    "TARGETED_TECHNIQUE_IDS",
     "Scheme",
     "Technique",
     "get",
@@ -494,6 +495,21 @@ _S21_TO_S23: dict[str, tuple[str, ...]] = {
     "Whataboutism": ("Whataboutism",),
     "Bandwagon": ("Appeal_to_Popularity",),
 }
+
+
+TARGETED_TECHNIQUE_IDS: frozenset[str] = frozenset(
+    {
+        "Name_Calling,Labeling",
+        "Loaded_Language",
+        "Doubt",
+        "Bandwagon,Reductio_ad_hitlerum",
+        "Exaggeration,Minimisation",
+        "Whataboutism,Straw_Men,Red_Herring",
+        "Appeal_to_fear-prejudice",
+    }
+)
+"""PTC techniques that are usually aimed at someone (a person, party, country), so proplens looks for
+the named entity each of their fragments targets."""
 
 
 def _inverse(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

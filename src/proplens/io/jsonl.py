@@ -3,13 +3,17 @@
 Article lines: ``{"id", "text", "title", "source", "url", "published"}`` — only ``id`` and ``text`` are
 required; ``published`` is an ISO date (``2019-05-01``; a full timestamp is cut to its date).
 
-Analysis lines carry ``schema_version`` (currently ``"1.0"``; readers accept any ``1.x``)::
+Analysis lines carry ``schema_version`` (currently ``"1.1"``; readers accept any ``1.x``)::
 
-    {"schema_version": "1.0", "model": "...", "article": {<article fields>},
-     "spans": [{"start", "end", "technique", "score", "text"}], "figures": {"name": number}}
+    {"schema_version": "1.1", "model": "...", "taxonomy": "ptc", "article": {<article fields>},
+     "spans": [{"start", "end", "technique", "score", "text", "target"}],
+     "figures": {"name": number}, "technique_counts": {"technique": count},
+     "key_sentences": [{"start", "end", "text", "techniques"}],
+     "targets": [{"name", "kind", "techniques": {"technique": count}, "spans": [index, ...]}]}
 
-``text`` in a span is derived (``article.text[start:end]``); readers check it matches. The full schema is
-documented in docs/formats.md.
+``text``, ``target`` and ``technique_counts`` are derived; readers check ``text`` matches the article.
+A target's ``spans`` are indices into ``spans``. The full schema is documented in docs/formats.md and
+published as JSON Schema in ``proplens/schemas/analysis.schema.json``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from proplens.document import SCHEMA_VERSION, Analysis, Article, Span
+from proplens.document import SCHEMA_VERSION, Analysis, Article, Sentence, Span, Target
 from proplens.errors import FormatError, ProplensError
 from proplens.io._files import open_atomic, read_text
 
@@ -79,9 +83,12 @@ def article_from_dict(data: Any) -> Article:
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """An analysis in the versioned JSON schema."""
+    text = analysis.article.text
+    index = {span: position for position, span in enumerate(analysis.spans)}
     return {
         "schema_version": SCHEMA_VERSION,
         "model": analysis.model,
+        "taxonomy": analysis.scheme,
         "article": article_to_dict(analysis.article),
         "spans": [
             {
@@ -89,11 +96,26 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "end": span.end,
                 "technique": span.technique,
                 "score": span.score,
-                "text": text,
+                "text": fragment,
+                "target": target.name if (target := analysis.target_of(span)) else None,
             }
-            for span, text in analysis.fragments()
+            for span, fragment in analysis.fragments()
         ],
         "figures": dict(analysis.figures),
+        "technique_counts": analysis.technique_counts(),
+        "key_sentences": [
+            {"start": s.start, "end": s.end, "text": text[s.start : s.end], "techniques": list(s.techniques)}
+            for s in analysis.key_sentences
+        ],
+        "targets": [
+            {
+                "name": t.name,
+                "kind": t.kind,
+                "techniques": t.technique_counts(),
+                "spans": [index[span] for span in t.spans],
+            }
+            for t in analysis.targets
+        ],
     }
 
 
@@ -122,8 +144,28 @@ def analysis_from_dict(data: Any) -> Analysis:
     figures = data.get("figures", {})
     if not isinstance(figures, dict):
         raise ValueError("'figures' must be an object")
-    model = data.get("model")
-    return Analysis(article, tuple(spans), model=model, figures=figures)
+    sentences = []
+    for position, item in enumerate(data.get("key_sentences", []), start=1):
+        try:
+            sentences.append(Sentence(item["start"], item["end"], tuple(item.get("techniques", ()))))
+        except (KeyError, TypeError):
+            raise ValueError(f"key sentence {position}: expected an object with start and end") from None
+    targets = []
+    for position, item in enumerate(data.get("targets", []), start=1):
+        try:
+            chosen = tuple(spans[i] for i in item["spans"])
+            targets.append(Target(item["name"], item["kind"], chosen))
+        except (KeyError, TypeError, IndexError):
+            raise ValueError(f"target {position}: expected name, kind and valid span indices") from None
+    return Analysis(
+        article,
+        tuple(spans),
+        model=data.get("model"),
+        figures=figures,
+        key_sentences=tuple(sentences),
+        targets=tuple(targets),
+        scheme=data.get("taxonomy", "ptc"),
+    )
 
 
 def read_articles_jsonl(path: str | Path) -> Iterator[Article]:

@@ -1,0 +1,196 @@
+"""Article-level figures of an analysis: counts, coverage, density, a 0-100 score, key sentences, targets.
+
+The propaganda score condenses the detected spans into one number a reader can compare between articles::
+
+    weighted density = (sum of span scores) / words * 1000
+    propaganda score = 100 * (1 - exp(-weighted density / SCORE_SCALE))
+
+Each detected technique use adds its confidence (a span score in [0, 1]), so ten weak guesses count like a
+few sure ones; dividing by the word count makes long and short articles comparable; the exponential keeps
+the score in [0, 100) and makes it saturate: an article that is mostly propaganda cannot go past 100.
+With SCORE_SCALE = 5, one sure technique use per 1,000 words gives 18, five give 63, fifteen give 95.
+The score describes what the detector found, not the article's truth or its author's intent.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from proplens import nlp
+from proplens.document import Analysis, Sentence, Span, Target, covered_characters
+from proplens.techniques import TARGETED_TECHNIQUE_IDS, Scheme, translate
+
+__all__ = [
+    "KEY_SENTENCES",
+    "SCORE_SCALE",
+    "figures",
+    "in_scheme",
+    "key_sentences",
+    "propaganda_score",
+    "summarise",
+    "targets",
+]
+
+SCORE_SCALE = 5.0
+"""Weighted technique uses per 1,000 words at which the score reaches 63 (= 100 * (1 - 1/e))."""
+
+KEY_SENTENCES = 3
+"""How many of the sentences that carry the most techniques an analysis lists."""
+
+_WORD = re.compile(r"\w+")
+_POSSESSIVE = re.compile("['\u2019]s$")
+
+
+def propaganda_score(spans: Sequence[Span], words: int) -> float:
+    """The 0-100 score of the module docstring, rounded to one decimal."""
+    if words == 0:
+        return 0.0
+    weighted = sum(1.0 if s.score is None else s.score for s in spans) / words * 1000
+    return round(100 * (1 - math.exp(-weighted / SCORE_SCALE)), 1)
+
+
+def figures(analysis: Analysis) -> dict[str, float]:
+    """Words, spans, covered characters and their share, spans per 1,000 words and the score."""
+    text, spans = analysis.article.text, analysis.spans
+    words = len(_WORD.findall(text))
+    covered = covered_characters([(s.start, s.end) for s in spans])
+    return {
+        "words": float(words),
+        "spans": float(len(spans)),
+        "characters_covered": float(covered),
+        "coverage": round(covered / len(text), 4) if text else 0.0,
+        "spans_per_1000_words": round(len(spans) / words * 1000, 2) if words else 0.0,
+        "propaganda_score": propaganda_score(spans, words),
+    }
+
+
+def key_sentences(
+    spans: Sequence[Span], sentences: Sequence[tuple[int, int]], *, limit: int = KEY_SENTENCES
+) -> tuple[Sentence, ...]:
+    """The sentences with the most distinct techniques (then most spans), in text order."""
+    scored = []
+    for start, end in sentences:
+        inside = [s.technique or "" for s in spans if s.start < end and start < s.end]
+        if inside:
+            scored.append((len(set(inside)), len(inside), -start, Sentence(start, end, tuple(inside))))
+    best = sorted(scored, key=lambda item: item[:3], reverse=True)[:limit]
+    return tuple(sorted((item[3] for item in best), key=lambda s: s.start))
+
+
+def targets(text: str, spans: Sequence[Span], sentences: Sequence[tuple[int, int]]) -> tuple[Target, ...]:
+    """Attach each span of a technique aimed at someone to a named entity, grouped by entity.
+
+    A span's target is an entity mentioned inside the fragment, else the nearest entity in the same
+    sentence. Short mentions are resolved to the full name used elsewhere in the article ("Maduro" ->
+    "Nicolás Maduro"), possessives dropped, so one person is one target.
+    """
+    aimed = [s for s in spans if s.technique in TARGETED_TECHNIQUE_IDS]
+    if not aimed:
+        return ()
+    sentence_of = {s: _containing(sentences, s) for s in aimed}
+    wanted = sorted({r for r in sentence_of.values() if r is not None} | {(s.start, s.end) for s in aimed})
+    found = nlp.entities(text, _merge(wanted))
+    canonical = _canonical_names(found)
+    grouped: dict[str, list[Span]] = {}
+    kinds: dict[str, str] = {}
+    for span in aimed:
+        entity = _target_entity(span, found, sentence_of[span])
+        if entity is None:
+            continue
+        name, kind = canonical[_clean(entity.text)]
+        grouped.setdefault(name, []).append(span)
+        kinds.setdefault(name, kind)
+    ordered = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
+    return tuple(Target(name, kinds[name], tuple(found_spans)) for name, found_spans in ordered)
+
+
+def summarise(analysis: Analysis, *, entities: bool = True) -> Analysis:
+    """The analysis with its figures, key sentences and (unless ``entities=False``) targets filled in."""
+    text = analysis.article.text
+    sentences = nlp.sentences(text)
+    return replace(
+        analysis,
+        figures={**analysis.figures, **figures(analysis)},
+        key_sentences=key_sentences(analysis.spans, sentences),
+        targets=targets(text, analysis.spans, sentences) if entities else (),
+    )
+
+
+def in_scheme(analysis: Analysis, scheme: Scheme | str) -> Analysis:
+    """The analysis with every technique id translated to `scheme` (the primary counterpart).
+
+    PTC techniques without a counterpart in `scheme` keep their PTC id, so no detected span disappears.
+    """
+    scheme = Scheme(scheme)
+    if scheme == Scheme(analysis.scheme):
+        return analysis
+
+    def move(span: Span) -> Span:
+        if span.technique is None:
+            return span
+        found = translate(span.technique, source=analysis.scheme, target=scheme)
+        return replace(span, technique=found[0]) if found else span
+
+    def move_all(spans: Sequence[Span]) -> tuple[Span, ...]:
+        return tuple(move(s) for s in spans)
+
+    return replace(
+        analysis,
+        spans=move_all(analysis.spans),
+        key_sentences=tuple(
+            replace(s, techniques=tuple(move(Span(s.start, s.end, t)).technique or t for t in s.techniques))
+            for s in analysis.key_sentences
+        ),
+        targets=tuple(replace(t, spans=move_all(t.spans)) for t in analysis.targets),
+        scheme=str(scheme),
+    )
+
+
+def _containing(ranges: Sequence[tuple[int, int]], span: Span) -> tuple[int, int] | None:
+    """The sentence the span starts in."""
+    return next((r for r in ranges if r[0] <= span.start < r[1]), None)
+
+
+def _merge(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _target_entity(
+    span: Span, found: Sequence[nlp.Entity], sentence: tuple[int, int] | None
+) -> nlp.Entity | None:
+    inside = [e for e in found if e.start < span.end and span.start < e.end]
+    if inside:
+        return inside[0]
+    if sentence is None:
+        return None
+    nearby = [e for e in found if sentence[0] <= e.start and e.end <= sentence[1]]
+    if not nearby:
+        return None
+    return min(nearby, key=lambda e: (max(e.start - span.end, span.start - e.end), -e.start))
+
+
+def _clean(name: str) -> str:
+    name = " ".join(name.split())
+    name = _POSSESSIVE.sub("", name)
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _canonical_names(found: Sequence[nlp.Entity]) -> dict[str, tuple[str, str]]:
+    """Each cleaned mention -> (full name, kind); a one-word mention that ends a longer person's name
+    is that person."""
+    names = {_clean(e.text): e.kind for e in found}
+    people = [n for n, kind in names.items() if kind == "PERSON" and " " in n]
+    canonical = {}
+    for name, kind in names.items():
+        longer = [p for p in people if " " not in name and p.split()[-1] == name]
+        canonical[name] = (longer[0], "PERSON") if len(longer) == 1 else (name, kind)
+    return canonical

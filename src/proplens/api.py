@@ -1,0 +1,87 @@
+"""The Python API: `analyze` one article, `analyze_many` a stream of them, with one model per process.
+
+Both accept plain text or an `Article`. The detector is loaded on first use and kept (per model path), so
+calling `analyze` in a loop costs one model load, not one per call; `analyze_many` goes further and runs
+the encoder over a batch of articles at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from proplens.analysis import in_scheme, summarise
+from proplens.document import Analysis, Article
+from proplens.errors import ProplensError
+from proplens.models.detector import Detector, load_detector
+from proplens.techniques import Scheme
+
+__all__ = ["analyze", "analyze_many", "load_model"]
+
+_LOADED: dict[str, Detector] = {}
+
+Model = Detector | str | Path | None
+
+
+def load_model(model: Model = None) -> Detector:
+    """The detector at `model` (a model directory; ``None`` or ``"default"``: the shipped one), cached."""
+    if isinstance(model, Detector):
+        return model
+    key = "default" if model in (None, "default") else str(Path(str(model)).resolve())
+    if key not in _LOADED:
+        _LOADED[key] = load_detector(None if key == "default" else key)
+    return _LOADED[key]
+
+
+def as_article(item: str | Article) -> Article:
+    """An `Article` as is; a string becomes an article whose id is a hash of its text."""
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, str):
+        return Article(id="text-" + hashlib.sha1(item.encode("utf-8")).hexdigest()[:10], text=item)
+    raise ProplensError(f"expected text (str) or an Article, got {type(item).__name__}")
+
+
+def analyze(
+    item: str | Article,
+    *,
+    min_score: float | None = None,
+    model: Model = None,
+    entities: bool = True,
+    taxonomy: Scheme | str = Scheme.PTC,
+) -> Analysis:
+    """Find the techniques in one article and summarise them.
+
+    `min_score` is the lowest span probability a fragment needs to be reported (``None``: the model's
+    operating point, tuned on the dev set). `entities=False` skips target detection (faster).
+    `taxonomy="semeval2023"` reports SemEval-2023 technique ids instead of PTC ones.
+    """
+    return next(analyze_many([item], min_score=min_score, model=model, entities=entities, taxonomy=taxonomy))
+
+
+def analyze_many(
+    items: Iterable[str | Article],
+    *,
+    batch_size: int = 16,
+    min_score: float | None = None,
+    model: Model = None,
+    entities: bool = True,
+    taxonomy: Scheme | str = Scheme.PTC,
+) -> Iterator[Analysis]:
+    """Analyses of `items`, in order, streamed: reads `batch_size` items at a time, never the whole input."""
+    if batch_size < 1:
+        raise ProplensError(f"batch_size must be at least 1, got {batch_size}")
+    if min_score is not None and not 0.0 < min_score < 1.0:
+        raise ProplensError(f"min_score must lie strictly between 0 and 1, got {min_score}")
+    try:
+        scheme = Scheme(taxonomy)
+    except ValueError:
+        known = ", ".join(s.value for s in Scheme)
+        raise ProplensError(f"unknown taxonomy {taxonomy!r} (known: {known})") from None
+    detector = load_model(model)
+    iterator = iter(items)
+    while batch := [as_article(item) for item in islice(iterator, batch_size)]:
+        for found in detector.analyze(batch, threshold=min_score):
+            yield in_scheme(summarise(found, entities=entities), scheme)

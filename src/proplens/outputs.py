@@ -1,0 +1,108 @@
+"""Where analyses go: the output formats of ``proplens analyze``, written atomically.
+
+A sink receives results one at a time and writes them out as it goes (JSONL, PTC and pretty stream; JSON
+and HTML need the whole run). Files are written through a temporary file that replaces the target only
+when the run finishes, so an interrupted run never leaves half an output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+
+from proplens.io._files import open_atomic
+from proplens.io.jsonl import analysis_to_dict
+from proplens.render.html import render_html
+from proplens.render.terminal import render_analysis
+from proplens.runner import Result
+
+__all__ = ["OutputFormat", "Sink"]
+
+
+class OutputFormat(StrEnum):
+    """``proplens analyze --format``."""
+
+    pretty = "pretty"
+    json = "json"
+    jsonl = "jsonl"
+    ptc = "ptc"
+    """SemEval-2020 Task 11 technique lines: ``id<TAB>technique<TAB>start<TAB>end``."""
+    ptc_si = "ptc-si"
+    """SemEval-2020 Task 11 span lines: ``id<TAB>start<TAB>end``."""
+    html = "html"
+
+
+class Sink:
+    """Writes results in one format to a file (atomically) or to stdout; use as a context manager."""
+
+    def __init__(self, format: OutputFormat, out: Path | None, *, console: Console | None = None) -> None:
+        self.format = format
+        self.out = out
+        self.count = 0
+        self._stack = ExitStack()
+        self._console = console
+        self._file: TextIO | None = None
+        self._kept: list[Result] = []
+
+    def __enter__(self) -> Sink:
+        if self.out is not None:
+            self._file = self._stack.enter_context(open_atomic(self.out))
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self._finish()
+        finally:
+            self._stack.__exit__(kind, error, traceback)
+
+    def add(self, result: Result) -> None:
+        """Write (or keep, for whole-run formats) one result."""
+        self.count += 1
+        analysis = result.analysis
+        if self.format == OutputFormat.pretty:
+            console = self._console_for_output()
+            console.print(render_analysis(analysis, origin=result.origin))
+            console.print()
+        elif self.format == OutputFormat.jsonl:
+            self._write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
+        elif self.format == OutputFormat.ptc:
+            for span in analysis.spans:
+                self._write(f"{analysis.article.id}\t{span.technique}\t{span.start}\t{span.end}\n")
+        elif self.format == OutputFormat.ptc_si:
+            for start, end in sorted({(s.start, s.end) for s in analysis.spans}):
+                self._write(f"{analysis.article.id}\t{start}\t{end}\n")
+        else:
+            self._kept.append(result)
+
+    def _finish(self) -> None:
+        if self.format == OutputFormat.json:
+            items = [analysis_to_dict(r.analysis) for r in self._kept]
+            payload = items[0] if len(items) == 1 else items
+            self._write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        elif self.format == OutputFormat.html and self._kept:
+            analyses = [r.analysis for r in self._kept]
+            self._write(render_html(analyses, origins=[r.origin for r in self._kept]))
+
+    def _write(self, text: str) -> None:
+        if self._file is not None:
+            self._file.write(text)
+        else:
+            sys.stdout.write(text)
+
+    def _console_for_output(self) -> Console:
+        if self._file is not None:
+            return Console(file=self._file, width=100, no_color=True, force_terminal=False)
+        return self._console or Console()

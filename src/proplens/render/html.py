@@ -1,0 +1,165 @@
+"""The `html` output: one self-contained page (inline CSS and JS, no network) for one or more analyses.
+
+`report_context` computes everything the page shows as plain data (the web app reuses it); the Jinja2
+template only lays it out. The page's script re-filters fragments by technique and confidence in the
+browser, so the file stays useful when mailed around or opened offline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+from proplens.document import Analysis
+from proplens.render.view import describe, lighten, segments, technique_rows
+from proplens.techniques import Scheme, techniques
+
+__all__ = ["LIMITS_NOTE", "analysis_context", "render_html", "report_context"]
+
+LIMITS_NOTE = (
+    "Automatic detection: every highlight is a model's guess, with the confidence shown. The model was "
+    "trained on English news from the Propaganda Techniques Corpus and misses many techniques while "
+    "flagging some innocent phrases; a highlight says a phrase resembles a persuasion technique, not that "
+    "the article is false or that its author means to deceive. Read the fragment in context."
+)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("proplens.render", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _static(name: str) -> str:
+    return resources.files("proplens.render").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: str = "a1") -> dict[str, Any]:
+    """What the page shows of one analysis, as strings and numbers ready to print."""
+    text, spans, scheme = analysis.article.text, analysis.spans, analysis.scheme
+    span_data = []
+    for span in spans:
+        technique = describe(span.technique, scheme)
+        target = analysis.target_of(span)
+        span_data.append(
+            {
+                "technique": technique.id,
+                "name": technique.name,
+                "score": span.score if span.score is not None else 1.0,
+                "colour": technique.colour,
+                "background": lighten(technique.colour),
+                "target": target.name if target else None,
+            }
+        )
+    pieces = []
+    for segment in segments(text, spans):
+        piece: dict[str, Any] = {"text": text[segment.start : segment.end], "spans": segment.spans}
+        if segment.spans:
+            inner = span_data[segment.spans[0]]
+            piece |= {
+                "nested": len(segment.spans) > 1,
+                "colour": inner["colour"],
+                "background": inner["background"],
+                "tips": [
+                    {
+                        "index": i,
+                        "name": span_data[i]["name"],
+                        "colour": span_data[i]["colour"],
+                        "score": f"{span_data[i]['score']:.0%}",
+                        "target": span_data[i]["target"],
+                    }
+                    for i in segment.spans
+                ],
+            }
+        pieces.append(piece)
+    rows = technique_rows(analysis)
+    most = max((r.count for r in rows), default=1)
+    figures = analysis.figures
+    return {
+        "anchor": anchor,
+        "title": analysis.article.title or analysis.article.id,
+        "origin": origin or analysis.article.url,
+        "score": f"{figures.get('propaganda_score', 0.0):.0f}",
+        "span_count": len(spans),
+        "density": f"{figures.get('spans_per_1000_words', 0.0):.1f}",
+        "coverage": f"{figures.get('coverage', 0.0):.1%}",
+        "words": f"{figures.get('words', 0.0):,.0f}",
+        "segments": pieces,
+        "rows": [
+            {
+                "id": r.technique.id,
+                "name": r.technique.name,
+                "colour": r.technique.colour,
+                "count": r.count,
+                "width": round(100 * r.count / most),
+            }
+            for r in rows
+        ],
+        "targets": [
+            {
+                "name": t.name,
+                "kind": t.kind,
+                "used": ", ".join(
+                    f"{describe(k, scheme).name} \u00d7{n}" for k, n in t.technique_counts().items()
+                ),
+            }
+            for t in analysis.targets
+        ],
+        "sentences": [" ".join(text[s.start : s.end].split()) for s in analysis.key_sentences],
+        "span_json": json.dumps(span_data, ensure_ascii=False).replace("</", "<\\/"),
+    }
+
+
+def report_context(
+    analyses: Sequence[Analysis], *, origins: Sequence[str | None] | None = None
+) -> dict[str, Any]:
+    """The whole page: every analysis plus the legend of the scheme's techniques."""
+    from proplens import __version__
+
+    scheme = Scheme(analyses[0].scheme) if analyses else Scheme.PTC
+    origins = origins or [None] * len(analyses)
+    contexts = [
+        analysis_context(a, origin=o, anchor=f"a{i}")
+        for i, (a, o) in enumerate(zip(analyses, origins, strict=True), start=1)
+    ]
+    used = {s.technique for a in analyses for s in a.spans}
+    legend_ids = [t.id for t in techniques(scheme)] + sorted(
+        u for u in used if u and u not in {t.id for t in techniques(scheme)}
+    )
+    legend = [describe(i, scheme) for i in legend_ids]
+    return {
+        "version": __version__,
+        "page_title": contexts[0]["title"] if len(contexts) == 1 else f"{len(contexts)} articles",
+        "model": next((a.model for a in analyses if a.model), "unknown"),
+        "taxonomy": str(scheme),
+        "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "analyses": contexts,
+        "legend": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "definition": t.definition,
+                "colour": t.colour,
+                "background": lighten(t.colour),
+            }
+            for t in legend
+        ],
+        "limits": LIMITS_NOTE,
+        "css": _static("report.css"),
+        "js": _static("report.js"),
+    }
+
+
+def render_html(analyses: Sequence[Analysis], *, origins: Sequence[str | None] | None = None) -> str:
+    """The self-contained HTML report."""
+    return _environment().get_template("report.html.j2").render(report_context(analyses, origins=origins))

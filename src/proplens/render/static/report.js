@@ -1,0 +1,41 @@
+// Technique filter and confidence slider: re-colour each fragment by its innermost visible span.
+(function () {
+  "use strict";
+  const filters = Array.from(document.querySelectorAll(".technique-filter"));
+  const slider = document.getElementById("min-score");
+  const sliderValue = document.getElementById("min-score-value");
+
+  function update() {
+    const shown = new Set(filters.filter((f) => f.checked).map((f) => f.value));
+    const minimum = slider ? parseFloat(slider.value) : 0;
+    if (sliderValue) sliderValue.textContent = minimum.toFixed(2);
+    document.querySelectorAll("article.analysis").forEach((article) => {
+      const spans = JSON.parse(article.querySelector(".span-data").textContent);
+      const visible = (i) => shown.has(spans[i].technique) && spans[i].score >= minimum;
+      article.querySelectorAll("mark.fragment").forEach((mark) => {
+        const mine = mark.dataset.spans.split(" ").map(Number);
+        const on = mine.filter(visible);
+        mark.classList.toggle("off", on.length === 0);
+        mark.classList.toggle("nested", on.length > 1);
+        mark.tabIndex = on.length ? 0 : -1;
+        if (on.length) {
+          mark.style.setProperty("--bg", spans[on[0]].background);
+          mark.style.setProperty("--c", spans[on[0]].colour);
+        }
+        mark.querySelectorAll(".tip-line").forEach((line) => {
+          line.hidden = !visible(Number(line.dataset.span));
+        });
+      });
+      article.querySelectorAll(".chart tr").forEach((row) => {
+        row.classList.toggle("off", !shown.has(row.dataset.technique));
+      });
+    });
+  }
+
+  filters.forEach((f) => f.addEventListener("change", update));
+  if (slider) slider.addEventListener("input", update);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.activeElement instanceof HTMLElement) document.activeElement.blur();
+  });
+  update();
+})();

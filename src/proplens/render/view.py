@@ -1,0 +1,100 @@
+"""Plain data for showing an analysis, shared by the terminal, the HTML report and the web app.
+
+Overlapping spans are the hard part of highlighting. The text is cut at every span boundary into segments;
+each segment knows every span covering it, and shows the innermost (shortest) one's colour, so a short
+name-calling inside a long loaded sentence stays visible. Renderers only format what is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from proplens import techniques
+from proplens.document import Analysis, Span
+from proplens.errors import UnknownTechniqueError
+from proplens.techniques import Scheme, Technique
+
+__all__ = [
+    "Segment",
+    "TechniqueRow",
+    "describe",
+    "lighten",
+    "segments",
+    "technique_rows",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The text ``[start, end)`` and the indices (into ``analysis.spans``) of the spans covering it."""
+
+    start: int
+    end: int
+    spans: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueRow:
+    """One line of the per-technique table."""
+
+    technique: Technique
+    count: int
+    share: float
+    """This technique's share of all spans."""
+    mean_score: float
+
+
+def describe(technique_id: str | None, scheme: Scheme | str = Scheme.PTC) -> Technique:
+    """The taxonomy entry of a span's technique (PTC when `scheme` lacks it; a placeholder for none)."""
+    if technique_id is None:
+        return Technique("propaganda", Scheme.PTC, "Propaganda (no technique)", "A detected fragment.")
+    for candidate in (Scheme(scheme), Scheme.PTC):
+        try:
+            return techniques.get(technique_id, candidate)
+        except UnknownTechniqueError:
+            continue
+    return Technique(technique_id, Scheme(scheme), technique_id.replace("_", " "), "")
+
+
+def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
+    """The text cut at every span boundary; consecutive pieces with no span are one segment."""
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    pieces: list[Segment] = []
+    for start, end in pairwise(cuts):
+        covering = tuple(
+            sorted(
+                (i for i, s in enumerate(spans) if s.start <= start and end <= s.end),
+                key=lambda i: (len(spans[i]), i),
+            )
+        )
+        if pieces and not covering and not pieces[-1].spans:
+            pieces[-1] = Segment(pieces[-1].start, end, ())
+        else:
+            pieces.append(Segment(start, end, covering))
+    return pieces
+
+
+def technique_rows(analysis: Analysis) -> list[TechniqueRow]:
+    """Per technique used: count, share of spans and mean confidence; most frequent first."""
+    total = len(analysis.spans)
+    rows = []
+    for technique_id, count in analysis.technique_counts().items():
+        scores = [s.score for s in analysis.spans if s.technique == technique_id and s.score is not None]
+        rows.append(
+            TechniqueRow(
+                describe(technique_id, analysis.scheme),
+                count,
+                count / total if total else 0.0,
+                sum(scores) / len(scores) if scores else 0.0,
+            )
+        )
+    return rows
+
+
+def lighten(colour: str, amount: float = 0.55) -> str:
+    """A ``#rrggbb`` colour mixed with white, so black text stays readable on it."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mixed = (round(c + (255 - c) * amount) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
