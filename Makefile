@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test test-all lint format clean train ship benchmark
+.PHONY: install browser run test test-all lint format clean train ship benchmark
 
 install: $(STAMP)
 
@@ -15,20 +15,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
-## run: install, then detect techniques in the bundled example and score them against its hand annotation
+## browser: Debian's Chromium for the HTML report screenshot test (installed when root with apt-get)
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the screenshot test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "no $(CHROMIUM) and no way to install it: the HTML screenshot test will be skipped"; fi
+
+## run: install, then analyse the bundled example article and score the detector against its hand annotation
 run: install
-	$(BIN)/proplens corpus stats examples
-	$(BIN)/proplens predict --task si --articles examples/demo-articles --out $(VENV)/demo-pred-si.labels
-	cat $(VENV)/demo-pred-si.labels
+	$(BIN)/proplens analyze examples/demo-articles/article1000001.txt --format pretty
 	$(BIN)/proplens evaluate --task si --model default --articles examples/demo-articles \
 		--gold examples/demo-task-si.labels
 	$(BIN)/proplens evaluate --task tc --model default --articles examples/demo-articles \
 		--gold examples/demo-task-flc-tc.labels
-	@if [ -d $(SHARED)/data/ptc ]; then $(BIN)/proplens corpus stats $(SHARED)/data/ptc; \
-	else echo "($(SHARED)/data/ptc not found: skipping the corpus statistics)"; fi
 
 ## test: install, then run the whole (fast) test suite
-test: install
+test: install browser
 	$(BIN)/pytest
 
 ## test-all: also the slow tests

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,68 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list
     messages: list[str] = []
     results = train(config, corpus, root / "run", log=messages.append)
     return root / "run", results, messages
+
+
+# -- analyze: a local web server for URL inputs, never the internet ---------------------------------------
+
+NEWS_PAGE = """<!DOCTYPE html>
+<html><head><title>Council vote sparks row</title><meta charset="utf-8"></head>
+<body>
+<nav><a href="/">Home</a> | <a href="/world">World</a> | <a href="/sport">Sport</a></nav>
+<article>
+<h1>Council vote sparks row</h1>
+<p>The city council voted on Tuesday to close the old library, a decision that the mayor called
+"a disgrace to every family in this town". Opponents said the corrupt council had betrayed its voters.</p>
+<p>Supporters of the plan argued that the building was too expensive to keep open and that a new
+digital service would reach more people. The vote passed by seven votes to four.</p>
+<p>Residents plan to protest outside the town hall next week, and a petition has already gathered
+more than two thousand signatures from people who want the library to stay open for good.</p>
+</article>
+<footer>Copyright 2026 The Example Gazette. All rights reserved.</footer>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def web_server() -> Iterator[str]:
+    """A localhost HTTP server with fixed pages: /news.html, /plain.txt, /image.png, /redirect-loop,
+    /big.html, /missing (404), /slow (answers after 3 s). Yields its base URL."""
+    import http.server
+    import threading
+    import time
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            routes: dict[str, tuple[int, str, bytes]] = {
+                "/news.html": (200, "text/html; charset=utf-8", NEWS_PAGE.encode()),
+                "/plain.txt": (200, "text/plain", b"Plain title\n\nThe shameful plan will ruin us all."),
+                "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+                "/big.html": (
+                    200,
+                    "text/html",
+                    b"<html><body>" + b"<p>word </p>" * 300_000 + b"</body></html>",
+                ),
+            }
+            if self.path == "/redirect-loop":
+                self.send_response(302)
+                self.send_header("Location", "/redirect-loop")
+                self.end_headers()
+                return
+            if self.path == "/slow":
+                time.sleep(3)
+            status, kind, body = routes.get(self.path, (404, "text/plain", b"not found"))
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up, as intended
+                self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

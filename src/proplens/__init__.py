@@ -3,17 +3,21 @@
 The public API is what this module exports; everything else is private and may change.
 """
 
+from proplens.api import analyze, analyze_many, load_model
 from proplens.document import (
     SCHEMA_VERSION,
     Analysis,
     Annotation,
     Article,
+    Sentence,
     Span,
+    Target,
     group_by_article,
     merge_ranges,
 )
 from proplens.errors import (
     FormatError,
+    ModelError,
     ProplensError,
     ScoringError,
     SpanError,
@@ -30,14 +34,20 @@ __all__ = [
     "Annotation",
     "Article",
     "FormatError",
+    "ModelError",
     "ProplensError",
     "Scheme",
     "ScoringError",
+    "Sentence",
     "Span",
     "SpanError",
+    "Target",
     "Technique",
     "UnknownTechniqueError",
     "__version__",
+    "analyze",
+    "analyze_many",
     "group_by_article",
+    "load_model",
     "merge_ranges",
 ]

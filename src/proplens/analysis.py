@@ -7,7 +7,7 @@ The propaganda score condenses the detected spans into one number a reader can c
 
 Each detected technique use adds its confidence (a span score in [0, 1]), so ten weak guesses count like a
 few sure ones; dividing by the word count makes long and short articles comparable; the exponential keeps
-the score in [0, 100) and makes it saturate: an article that is mostly propaganda cannot go past 100.
+the score between 0 and 100 and makes it saturate: an article that is mostly propaganda cannot go past 100.
 With SCORE_SCALE = 5, one sure technique use per 1,000 words gives 18, five give 63, fifteen give 95.
 The score describes what the detector found, not the article's truth or its author's intent.
 """

@@ -322,7 +322,7 @@ def analyze_command(
     if out is not None:
         done += f"; wrote {out}"
     if out is not None or failed or sink.count != 1:
-        stderr.print(done, highlight=False)
+        stderr.print(done, highlight=False, soft_wrap=True)
     if sink.count == 0 and not failed:
         raise ProplensError("no articles found in the inputs")
     if failed:

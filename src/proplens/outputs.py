@@ -40,7 +40,10 @@ class OutputFormat(StrEnum):
 
 
 class Sink:
-    """Writes results in one format to a file (atomically) or to stdout; use as a context manager."""
+    """Writes results in one format to a file (atomically) or to stdout; use as a context manager.
+
+    The file replaces an existing one only when the block ends without error and at least one result
+    was added."""
 
     def __init__(self, format: OutputFormat, out: Path | None, *, console: Console | None = None) -> None:
         self.format = format
@@ -52,8 +55,6 @@ class Sink:
         self._kept: list[Result] = []
 
     def __enter__(self) -> Sink:
-        if self.out is not None:
-            self._file = self._stack.enter_context(open_atomic(self.out))
         return self
 
     def __exit__(
@@ -88,6 +89,8 @@ class Sink:
             self._kept.append(result)
 
     def _finish(self) -> None:
+        if self.count == 0:
+            return  # nothing analysed: leave any existing output file alone
         if self.format == OutputFormat.json:
             items = [analysis_to_dict(r.analysis) for r in self._kept]
             payload = items[0] if len(items) == 1 else items
@@ -96,13 +99,18 @@ class Sink:
             analyses = [r.analysis for r in self._kept]
             self._write(render_html(analyses, origins=[r.origin for r in self._kept]))
 
+    def _target(self) -> TextIO:
+        """The output file, opened (atomically) on first use, so a run with no results writes nothing."""
+        if self.out is None:
+            return sys.stdout
+        if self._file is None:
+            self._file = self._stack.enter_context(open_atomic(self.out))
+        return self._file
+
     def _write(self, text: str) -> None:
-        if self._file is not None:
-            self._file.write(text)
-        else:
-            sys.stdout.write(text)
+        self._target().write(text)
 
     def _console_for_output(self) -> Console:
-        if self._file is not None:
-            return Console(file=self._file, width=100, no_color=True, force_terminal=False)
+        if self.out is not None:
+            return Console(file=self._target(), width=100, no_color=True, force_terminal=False)
         return self._console or Console()

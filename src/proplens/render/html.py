@@ -136,7 +136,16 @@ def report_context(
     legend_ids = [t.id for t in techniques(scheme)] + sorted(
         u for u in used if u and u not in {t.id for t in techniques(scheme)}
     )
-    legend = [describe(i, scheme) for i in legend_ids]
+    legend = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "definition": t.definition,
+            "colour": t.colour,
+            "background": lighten(t.colour),
+        }
+        for t in (describe(i, scheme) for i in legend_ids)
+    ]
     return {
         "version": __version__,
         "page_title": contexts[0]["title"] if len(contexts) == 1 else f"{len(contexts)} articles",
@@ -144,16 +153,8 @@ def report_context(
         "taxonomy": str(scheme),
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "analyses": contexts,
-        "legend": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "definition": t.definition,
-                "colour": t.colour,
-                "background": lighten(t.colour),
-            }
-            for t in legend
-        ],
+        "legend": legend,
+        "filters": [t for t in legend if t["id"] in used],
         "limits": LIMITS_NOTE,
         "css": _static("report.css"),
         "js": _static("report.js"),

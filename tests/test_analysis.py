@@ -1,0 +1,123 @@
+"""Article-level figures, the propaganda score, key sentences, targets and taxonomy translation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from proplens import nlp
+from proplens.analysis import (
+    SCORE_SCALE,
+    figures,
+    in_scheme,
+    key_sentences,
+    propaganda_score,
+    summarise,
+    targets,
+)
+from proplens.document import Analysis, Article, Span
+
+TEXT = (
+    "Senator Jane Miller attacked the plan.\n\n"
+    "Miller called the mayor a corrupt clown and a liar. The plan is fine.\n"
+    "Nobody will stop this disaster!"
+)
+
+
+def _span(fragment: str, technique: str, score: float = 1.0, occurrence: int = 0) -> Span:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TEXT.index(fragment, start + 1)
+    return Span(start, start + len(fragment), technique, score)
+
+
+def test_score_follows_its_documented_formula() -> None:
+    assert propaganda_score([], 100) == 0.0
+    assert propaganda_score([Span(0, 1, "Doubt", 1.0)], 0) == 0.0
+    # one sure technique use in 1,000 words: 100 * (1 - exp(-1 / SCORE_SCALE))
+    assert propaganda_score([Span(0, 1, "Doubt", 1.0)], 1000) == round(
+        100 * (1 - math.exp(-1 / SCORE_SCALE)), 1
+    )
+    # confidence weighs: two half-sure uses count as one sure one
+    half = [Span(0, 1, "Doubt", 0.5), Span(2, 3, "Doubt", 0.5)]
+    assert propaganda_score(half, 1000) == propaganda_score([Span(0, 1, "Doubt", 1.0)], 1000)
+    many = [Span(i, i + 1, "Doubt", 1.0) for i in range(200)]
+    assert 99 < propaganda_score(many, 1000) <= 100
+
+
+def test_figures_of_a_hand_counted_article() -> None:
+    spans = (
+        _span("corrupt clown", "Name_Calling,Labeling"),
+        _span("a corrupt clown and a liar", "Loaded_Language"),
+    )
+    found = figures(Analysis(Article("1", TEXT), spans))
+    words = 6 + 14 + 5  # "Senator ... plan" / "Miller ... fine" / "Nobody ... disaster"
+    assert found["words"] == words
+    assert found["spans"] == 2
+    assert found["characters_covered"] == len("a corrupt clown and a liar")  # nested: counted once
+    assert found["coverage"] == round(len("a corrupt clown and a liar") / len(TEXT), 4)
+    assert found["spans_per_1000_words"] == round(2 / words * 1000, 2)
+
+
+def test_key_sentences_rank_by_distinct_techniques() -> None:
+    spans = [
+        _span("corrupt clown", "Name_Calling,Labeling"),
+        _span("a liar", "Loaded_Language"),
+        _span("disaster", "Loaded_Language"),
+        _span("attacked", "Loaded_Language"),
+    ]
+    sentences = nlp.sentences(TEXT)
+    assert [TEXT[s:e] for s, e in sentences] == [
+        "Senator Jane Miller attacked the plan.",
+        "Miller called the mayor a corrupt clown and a liar.",
+        "The plan is fine.",
+        "Nobody will stop this disaster!",
+    ]
+    best = key_sentences(spans, sentences, limit=2)  # returned in text order
+    assert [b.start for b in best] == [sentences[0][0], sentences[1][0]]  # tie on one technique: earlier wins
+    assert sorted(best[1].techniques) == ["Loaded_Language", "Name_Calling,Labeling"]
+
+
+def test_targets_resolve_short_mentions_to_the_full_name() -> None:
+    spans = [
+        _span("corrupt clown", "Name_Calling,Labeling"),
+        _span("attacked", "Loaded_Language"),
+        _span("disaster", "Appeal_to_fear-prejudice"),
+        _span("The plan is fine", "Flag-Waving"),  # not a technique aimed at someone
+    ]
+    analysis = summarise(Analysis(Article("1", TEXT), tuple(spans)))
+    by_name = {t.name: t for t in analysis.targets}
+    assert "Jane Miller" in by_name, analysis.targets
+    assert by_name["Jane Miller"].kind == "PERSON"
+    assert set(by_name["Jane Miller"].technique_counts()) == {"Name_Calling,Labeling", "Loaded_Language"}
+    assert analysis.target_of(spans[3]) is None
+    assert analysis.target_of(spans[2]) is None  # no entity in "Nobody will stop this disaster!"
+
+
+def test_summarise_without_entities_skips_targets_but_keeps_figures() -> None:
+    spans = (_span("corrupt clown", "Name_Calling,Labeling"),)
+    analysis = summarise(Analysis(Article("1", TEXT), spans), entities=False)
+    assert analysis.targets == ()
+    assert analysis.figures["spans"] == 1 and analysis.key_sentences
+
+
+def test_targets_without_aimed_spans_cost_nothing() -> None:
+    assert targets(TEXT, [_span("The plan is fine", "Flag-Waving")], [(0, len(TEXT))]) == ()
+
+
+def test_in_scheme_translates_to_semeval2023_and_keeps_every_span() -> None:
+    spans = (
+        _span("corrupt clown", "Name_Calling,Labeling"),
+        _span("a liar", "Loaded_Language"),
+        _span("disaster", "Whataboutism,Straw_Men,Red_Herring"),
+    )
+    analysis = summarise(Analysis(Article("1", TEXT), spans))
+    moved = in_scheme(analysis, "semeval2023")
+    assert moved.scheme == "semeval2023"
+    assert [s.technique for s in moved.spans] == ["Name_Calling-Labeling", "Loaded_Language", "Whataboutism"]
+    assert [(s.start, s.end) for s in moved.spans] == [(s.start, s.end) for s in analysis.spans]
+    assert {t.name for t in moved.targets} == {t.name for t in analysis.targets}
+    assert in_scheme(analysis, "ptc") is analysis
+    with pytest.raises(ValueError):
+        in_scheme(analysis, "nonsense")

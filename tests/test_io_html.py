@@ -1,0 +1,25 @@
+"""HTML pages to article text with trafilatura."""
+
+from __future__ import annotations
+
+import pytest
+
+from proplens.errors import FormatError
+from proplens.io.html import article_from_html
+from tests.conftest import NEWS_PAGE
+
+
+def test_title_and_body_metadata_and_no_boilerplate() -> None:
+    article = article_from_html(NEWS_PAGE, article_id="p1", origin="page.html", url="http://example.test/a")
+    assert article.id == "p1" and article.url == "http://example.test/a"
+    assert article.title == "Council vote sparks row"
+    assert article.text.startswith("Council vote sparks row\n")
+    assert "a decision that the mayor called" in article.text
+    assert "Copyright" not in article.text and "Home" not in article.text
+
+
+def test_a_page_without_text_is_a_format_error() -> None:
+    with pytest.raises(FormatError, match=r"page\.html: no article text"):
+        article_from_html(
+            "<html><body><script>x()</script></body></html>", article_id="p", origin="page.html"
+        )

@@ -1,0 +1,143 @@
+"""Inputs: every kind reads into articles, every bad input becomes one clear Problem and the rest go on."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from proplens.sources import Limits, Loaded, Problem, decode, read_sources
+from tests.conftest import NEWS_PAGE, write
+
+TEXT = "Crooks in charge\n\nThe corrupt mayor lied again.\n"
+
+
+def _one(items: list[Loaded | Problem]) -> Loaded:
+    assert len(items) == 1 and isinstance(items[0], Loaded), items
+    return items[0]
+
+
+def test_text_file_keeps_its_text_exactly_and_ptc_names_give_ptc_ids(tmp_path: Path) -> None:
+    loaded = _one(list(read_sources([str(write(tmp_path / "article777.txt", TEXT))])))
+    assert loaded.article.id == "777"
+    assert loaded.article.text == TEXT
+    assert loaded.article.title == "Crooks in charge"
+    other = _one(list(read_sources([str(write(tmp_path / "my story.txt", TEXT))])))
+    assert other.article.id == "my story"
+
+
+def test_directory_is_searched_recursively_for_known_suffixes(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", TEXT)
+    write(tmp_path / "deep" / "er" / "b.txt", TEXT.replace("mayor", "clerk"))
+    write(tmp_path / "notes.md", "# not an input")
+    items = list(read_sources([str(tmp_path)]))
+    assert [i.article.id for i in items if isinstance(i, Loaded)] == ["a", "b"]
+
+
+def test_stdin(tmp_path: Path) -> None:
+    loaded = _one(list(read_sources(["-"], stdin=io.BytesIO(TEXT.encode()))))
+    assert loaded.article.text == TEXT and loaded.origin == "stdin"
+
+
+def test_jsonl_reads_every_line_and_reports_bad_lines_without_stopping(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a1", "text": TEXT, "source": "Gazette", "published": "2026-01-02"}),
+        "{not json",
+        json.dumps({"id": "a3", "text": "   "}),
+        json.dumps({"id": "a4", "text": TEXT, "colour": "red"}),
+        json.dumps({"id": "a5", "text": TEXT}),
+    ]
+    path = write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
+    items = list(read_sources([str(path)]))
+    assert [type(i).__name__ for i in items] == ["Loaded", "Problem", "Problem", "Problem", "Loaded"]
+    first = items[0]
+    assert isinstance(first, Loaded) and first.article.source == "Gazette"
+    assert str(first.article.published) == "2026-01-02"
+    assert isinstance(items[1], Problem) and items[1].origin.endswith("batch.jsonl:2")
+    assert "invalid JSON" in items[1].message
+    assert isinstance(items[2], Problem) and "empty" in items[2].message
+    assert isinstance(items[3], Problem) and "colour" in items[3].message
+
+
+def test_json_object_or_list(tmp_path: Path) -> None:
+    one = write(tmp_path / "one.json", json.dumps({"id": "x", "text": TEXT}))
+    many = write(tmp_path / "many.json", json.dumps([{"id": "y", "text": TEXT}, {"id": "z", "text": TEXT}]))
+    items = list(read_sources([str(one), str(many)]))
+    assert [i.article.id for i in items if isinstance(i, Loaded)] == ["x", "y", "z"]
+
+
+def test_html_file_becomes_title_and_body_without_boilerplate(tmp_path: Path) -> None:
+    loaded = _one(list(read_sources([str(write(tmp_path / "page.html", NEWS_PAGE))])))
+    text = loaded.article.text
+    assert text.startswith("Council vote sparks row\n")
+    assert "corrupt council had betrayed its voters" in text
+    assert "All rights reserved" not in text and "Sport" not in text
+    assert loaded.article.title == "Council vote sparks row"
+
+
+def test_bad_files_are_problems_and_the_others_go_on(tmp_path: Path) -> None:
+    binary = write(tmp_path / "photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    empty = write(tmp_path / "empty.txt", "")
+    blank = write(tmp_path / "blank.txt", " \n\t\n")
+    good = write(tmp_path / "good.txt", TEXT)
+    empty_page = write(
+        tmp_path / "empty.html",
+        "<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>",
+    )
+    inputs = [binary, empty, tmp_path / "missing.txt", blank, empty_page, good]
+    items = list(read_sources([str(p) for p in inputs]))
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [Path(p.origin).name for p in problems] == [
+        "photo.txt",
+        "empty.txt",
+        "missing.txt",
+        "blank.txt",
+        "empty.html",
+    ]
+    assert "binary" in problems[0].message
+    assert "empty" in problems[1].message
+    assert "no such file" in problems[2].message
+    assert "no article text" in problems[4].message
+    assert isinstance(items[-1], Loaded) and items[-1].article.text == TEXT
+
+
+def test_non_utf8_is_decoded_with_a_reported_fallback(tmp_path: Path) -> None:
+    path = write(tmp_path / "latin.txt", "Caf\u00e9 owners \u201cfurious\u201d\n".encode("cp1252"))
+    loaded = _one(list(read_sources([str(path)])))
+    assert loaded.article.text == "Caf\u00e9 owners \u201cfurious\u201d\n"
+    assert loaded.warning is not None and "Windows-1252" in loaded.warning
+    assert decode(b"\xef\xbb\xbfplain", "x") == ("plain", None)
+
+
+def test_gigantic_input_is_refused_with_the_limit_named(tmp_path: Path) -> None:
+    path = write(tmp_path / "huge.txt", "word " * 5000)
+    items = list(read_sources([str(path)], limits=Limits(max_chars=1000)))
+    assert isinstance(items[0], Problem)
+    assert "25,000 characters" in items[0].message and "--max-chars" in items[0].message
+
+
+def test_url_html_page(web_server: str) -> None:
+    loaded = _one(list(read_sources([f"{web_server}/news.html"])))
+    assert loaded.article.url == f"{web_server}/news.html"
+    assert loaded.article.id == f"{web_server}/news.html"
+    assert "corrupt council" in loaded.article.text
+
+
+def test_url_plain_text(web_server: str) -> None:
+    loaded = _one(list(read_sources([f"{web_server}/plain.txt"])))
+    assert loaded.article.text == "Plain title\n\nThe shameful plan will ruin us all."
+
+
+def test_url_failures_are_clear_problems(web_server: str) -> None:
+    urls = [f"{web_server}/{p}" for p in ("missing", "image.png", "redirect-loop", "big.html", "slow")]
+    urls.append("http://127.0.0.1:9/unreachable")
+    limits = Limits(max_bytes=1_000_000, timeout=0.5, max_redirects=3)
+    items = list(read_sources(urls, limits=limits))
+    messages = [i.message for i in items if isinstance(i, Problem)]
+    assert len(messages) == 6, items
+    assert "HTTP 404" in messages[0]
+    assert "image/png" in messages[1]
+    assert "more than 3 redirects" in messages[2]
+    assert "limit of 1,000,000" in messages[3]
+    assert "no answer within 0.5 s" in messages[4]
+    assert "cannot fetch" in messages[5]
