@@ -34,7 +34,7 @@ def _analysis() -> Analysis:
     return Analysis(
         Article("7", TEXT, title="Mayor Bob Stone lies again"),
         (OUTER, INNER, SHAME, SLOGAN),
-        model="proplens-detector 3",
+        model="proplens-detector-3",
         figures={"propaganda_score": 61.0, "spans_per_1000_words": 160.0, "coverage": 0.25, "words": 25},
         key_sentences=(Sentence(28, 104, ("Loaded_Language", "Name_Calling,Labeling")),),
         targets=(Target("Bob Stone", "PERSON", (INNER, OUTER)),),

@@ -73,6 +73,11 @@ class ModelInfo:
     quantized: bool = False
     dev_scores: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def model_id(self) -> str:
+        """Name and version, recorded in every analysis so stored results can be re-run on a new model."""
+        return f"{self.name}-{self.version}"
+
     @classmethod
     def read(cls, path: Path) -> ModelInfo:
         try:
@@ -242,7 +247,7 @@ class Detector:
                     if rank > 0 and row[t] < self.info.secondary:
                         break
                     spans.append(Span(start, end, self.info.techniques[t], round(float(score * row[t]), 4)))
-            analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.name))
+            analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.model_id))
         return analyses
 
 
