@@ -59,6 +59,7 @@ def test_page_is_self_contained_and_escapes_the_article_text() -> None:
     ]
     assert "http://" not in page and "https://" not in page
     assert "&lt;b&gt;cheered&lt;/b&gt;" in page  # article text is text, never markup
+    assert not [t for t, a in parsed.tags if "style" in a]  # colours via classes: works under a strict CSP
     marks = [a for t, a in parsed.tags if t == "mark"]
     assert [m["data-spans"] for m in marks] == ["0 1", "1", "2", "3"]  # innermost span first
     assert all(m.get("tabindex") == "0" for m in marks)  # keyboard-reachable tooltips

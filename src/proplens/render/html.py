@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from proplens.document import Analysis
-from proplens.render.view import describe, lighten, segments, technique_rows
+from proplens.render.view import css_class, describe, segments, technique_css, technique_rows
 from proplens.techniques import Scheme, techniques
 
 __all__ = ["LIMITS_NOTE", "analysis_context", "render_html", "report_context"]
@@ -56,8 +56,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                 "technique": technique.id,
                 "name": technique.name,
                 "score": span.score if span.score is not None else 1.0,
-                "colour": technique.colour,
-                "background": lighten(technique.colour),
+                "css": css_class(technique.id),
                 "target": target.name if target else None,
             }
         )
@@ -68,13 +67,12 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
             inner = span_data[segment.spans[0]]
             piece |= {
                 "nested": len(segment.spans) > 1,
-                "colour": inner["colour"],
-                "background": inner["background"],
+                "css": inner["css"],
                 "tips": [
                     {
                         "index": i,
                         "name": span_data[i]["name"],
-                        "colour": span_data[i]["colour"],
+                        "css": span_data[i]["css"],
                         "score": f"{span_data[i]['score']:.0%}",
                         "target": span_data[i]["target"],
                     }
@@ -99,7 +97,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
             {
                 "id": r.technique.id,
                 "name": r.technique.name,
-                "colour": r.technique.colour,
+                "css": css_class(r.technique.id),
                 "count": r.count,
                 "width": round(100 * r.count / most),
             }
@@ -137,18 +135,13 @@ def report_context(
         u for u in used if u and u not in {t.id for t in techniques(scheme)}
     )
     legend = [
-        {
-            "id": t.id,
-            "name": t.name,
-            "definition": t.definition,
-            "colour": t.colour,
-            "background": lighten(t.colour),
-        }
+        {"id": t.id, "name": t.name, "definition": t.definition, "css": css_class(t.id)}
         for t in (describe(i, scheme) for i in legend_ids)
     ]
     return {
         "version": __version__,
         "page_title": contexts[0]["title"] if len(contexts) == 1 else f"{len(contexts)} articles",
+        "article_count": "1 article" if len(contexts) == 1 else f"{len(contexts)} articles",
         "model": next((a.model for a in analyses if a.model), "unknown"),
         "taxonomy": str(scheme),
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -157,6 +150,7 @@ def report_context(
         "filters": [t for t in legend if t["id"] in used],
         "limits": LIMITS_NOTE,
         "css": _static("report.css"),
+        "technique_css": technique_css(),
         "js": _static("report.js"),
     }
 

@@ -7,6 +7,7 @@ name-calling inside a long loaded sentence stays visible. Renderers only format 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -19,9 +20,11 @@ from proplens.techniques import Scheme, Technique
 __all__ = [
     "Segment",
     "TechniqueRow",
+    "css_class",
     "describe",
     "lighten",
     "segments",
+    "technique_css",
     "technique_rows",
 ]
 
@@ -91,6 +94,25 @@ def technique_rows(analysis: Analysis) -> list[TechniqueRow]:
             )
         )
     return rows
+
+
+def css_class(technique_id: str | None) -> str:
+    """The CSS class that carries a technique's colours (``t-loaded-language``)."""
+    return "t-" + (re.sub(r"[^a-z0-9]+", "-", technique_id.lower()).strip("-") if technique_id else "none")
+
+
+def technique_css() -> str:
+    """CSS rules giving every technique of every scheme its colour (``--c``) and highlight (``--bg``).
+
+    Colours live in classes rather than ``style`` attributes so pages work under a strict
+    Content-Security-Policy (no inline styles)."""
+    rules = {css_class(None): "#999999"}
+    for scheme in Scheme:
+        for technique in techniques.techniques(scheme):
+            rules.setdefault(css_class(technique.id), technique.colour)
+    return "\n".join(
+        f".{name} {{ --c: {colour}; --bg: {lighten(colour)}; }}" for name, colour in rules.items()
+    )
 
 
 def lighten(colour: str, amount: float = 0.55) -> str:

@@ -19,8 +19,9 @@
         mark.classList.toggle("nested", on.length > 1);
         mark.tabIndex = on.length ? 0 : -1;
         if (on.length) {
-          mark.style.setProperty("--bg", spans[on[0]].background);
-          mark.style.setProperty("--c", spans[on[0]].colour);
+          mark.classList.remove(mark.dataset.css || spans[mine[0]].css);
+          mark.dataset.css = spans[on[0]].css;
+          mark.classList.add(spans[on[0]].css);
         }
         mark.querySelectorAll(".tip-line").forEach((line) => {
           line.hidden = !visible(Number(line.dataset.span));
