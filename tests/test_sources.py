@@ -6,7 +6,10 @@ import io
 import json
 from pathlib import Path
 
-from proplens.sources import Limits, Loaded, Problem, decode, read_sources
+import pytest
+
+from proplens.errors import FormatError
+from proplens.sources import Limits, Loaded, Problem, check_public_address, decode, read_sources
 from tests.conftest import NEWS_PAGE, write
 
 TEXT = "Crooks in charge\n\nThe corrupt mayor lied again.\n"
@@ -141,3 +144,43 @@ def test_url_failures_are_clear_problems(web_server: str) -> None:
     assert "limit of 1,000,000" in messages[3]
     assert "no answer within 0.5 s" in messages[4]
     assert "cannot fetch" in messages[5]
+
+
+def test_non_public_addresses_are_refused_when_private_urls_are_not_allowed(web_server: str) -> None:
+    refused = Limits(allow_private=False)
+    for url in (
+        f"{web_server}/news.html",  # loopback
+        "http://localhost/",
+        "http://10.1.2.3/",
+        "http://192.168.0.1/",
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata (link-local)
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+    ):
+        items = list(read_sources([url], limits=refused))
+        assert isinstance(items[0], Problem) and "refused" in items[0].message, (url, items)
+    ftp = list(read_sources(["ftp://example.com/file"], limits=refused))
+    assert isinstance(ftp[0], Problem)
+
+
+def test_check_public_address_accepts_a_public_ip_and_rejects_other_schemes() -> None:
+    check_public_address("http://93.184.216.34/")  # a global address (no connection is made)
+    with pytest.raises(FormatError, match="only http"):
+        check_public_address("file:///etc/passwd")
+
+
+def test_redirect_to_a_private_address_is_refused_at_the_hop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public page that redirects to loopback: the first hop passes, the redirect target is refused."""
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.host == "93.184.216.34", "the private hop must never be requested"
+        return httpx.Response(302, headers={"Location": "http://127.0.0.1:8080/admin"})
+
+    real_client = httpx.Client
+    monkeypatch.setattr(
+        httpx, "Client", lambda **kwargs: real_client(transport=httpx.MockTransport(handler), **kwargs)
+    )
+    items = list(read_sources(["http://93.184.216.34/story"], limits=Limits(allow_private=False)))
+    assert isinstance(items[0], Problem) and "refused: 127.0.0.1" in items[0].message

@@ -15,6 +15,7 @@ __all__ = [
     "ProplensError",
     "ScoringError",
     "SpanError",
+    "StoreError",
     "UnknownTechniqueError",
 ]
 
@@ -59,3 +60,7 @@ class ScoringError(ProplensError, ValueError):
 
 class ModelError(ProplensError):
     """A model that cannot be loaded, trained or exported (missing files, wrong checksum, missing extras)."""
+
+
+class StoreError(ProplensError):
+    """The database cannot be opened or used (bad URL, server down, missing driver)."""

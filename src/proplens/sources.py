@@ -8,13 +8,16 @@ analysed (a clear message instead of a machine that runs out of memory).
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from proplens.document import Article
 from proplens.errors import FormatError, ProplensError
@@ -22,7 +25,16 @@ from proplens.io.html import article_from_html
 from proplens.io.jsonl import article_from_dict
 from proplens.io.ptc import title_of
 
-__all__ = ["FILE_SUFFIXES", "Limits", "Loaded", "Problem", "decode", "fetch", "read_sources"]
+__all__ = [
+    "FILE_SUFFIXES",
+    "Limits",
+    "Loaded",
+    "Problem",
+    "check_public_address",
+    "decode",
+    "fetch",
+    "read_sources",
+]
 
 FILE_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
 """The files a directory is searched for (recursively)."""
@@ -42,6 +54,9 @@ class Limits:
     timeout: float = 15.0
     """Seconds to wait for a URL (connect and each read)."""
     max_redirects: int = 5
+    allow_private: bool = True
+    """Whether URLs may point at loopback, private, link-local or other non-public addresses. The CLI
+    allows them (a user fetching their own intranet); the web app refuses them by default (SSRF)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,44 +216,79 @@ def _from_stdin(stdin: BinaryIO | None, limits: Limits) -> Iterator[Loaded | Pro
     yield from _from_bytes(data, "stdin", "stdin", limits)
 
 
+def check_public_address(url: str) -> None:
+    """Refuse URLs that are not http(s) or whose host resolves to a non-public address.
+
+    Every address the name resolves to must be global (not loopback, private, link-local such as the
+    169.254.169.254 cloud metadata service, shared, reserved or multicast), IPv4-mapped IPv6 included.
+    """
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https"):
+        raise FormatError(url, "only http:// and https:// URLs can be fetched")
+    host = parsed.hostname
+    if not host:
+        raise FormatError(url, "the URL has no host")
+    try:
+        infos = socket.getaddrinfo(host, parsed.port or 0, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise FormatError(url, f"cannot resolve host {host!r}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global:
+            raise FormatError(
+                url, f"refused: {host} is a non-public address ({address}); fetching it is not allowed here"
+            )
+
+
 def fetch(url: str, limits: Limits) -> tuple[bytes, str, str | None, str]:
-    """Download `url`: ``(body, content type, charset, final url)``; `FormatError` with a reason otherwise."""
+    """Download `url`: ``(body, content type, charset, final url)``; `FormatError` with a reason otherwise.
+
+    Redirects are followed by hand (at most `limits.max_redirects`) so that, without
+    `limits.allow_private`, every hop is checked against non-public addresses before it is requested.
+    """
     import httpx
 
     try:
-        with (
-            httpx.Client(
-                follow_redirects=True,
-                max_redirects=limits.max_redirects,
-                timeout=limits.timeout,
-                headers={"User-Agent": "proplens (+https://github.com/proplens)"},
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                raise FormatError(url, f"the server answered HTTP {response.status_code}")
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type not in _HTML_TYPES + _TEXT_TYPES:
-                raise FormatError(
-                    url, f"content type {content_type or 'unknown'!r} is not HTML or plain text"
-                )
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-                raise FormatError(
-                    url, f"{int(declared):,} bytes is more than the limit of {limits.max_bytes:,}"
-                )
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body.extend(chunk)
-                if len(body) > limits.max_bytes:
-                    raise FormatError(url, f"the page is larger than the limit of {limits.max_bytes:,} bytes")
-            return bytes(body), content_type, response.charset_encoding, str(response.url)
-    except httpx.TooManyRedirects:
-        raise FormatError(url, f"more than {limits.max_redirects} redirects") from None
+        with httpx.Client(
+            follow_redirects=False,
+            timeout=limits.timeout,
+            headers={"User-Agent": "proplens (news analysis)"},
+        ) as client:
+            current = url
+            for _ in range(limits.max_redirects + 1):
+                if urlsplit(current).scheme not in ("http", "https"):
+                    raise FormatError(url, "only http:// and https:// URLs can be fetched")
+                if not limits.allow_private:
+                    check_public_address(current)
+                with client.stream("GET", current) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        current = str(response.url.join(response.headers["location"]))
+                        continue
+                    return _read_response(url, response, limits)
+            raise FormatError(url, f"more than {limits.max_redirects} redirects")
     except httpx.TimeoutException:
         raise FormatError(url, f"no answer within {limits.timeout:g} s") from None
     except httpx.HTTPError as error:
         raise FormatError(url, f"cannot fetch: {error}") from None
+
+
+def _read_response(url: str, response: Any, limits: Limits) -> tuple[bytes, str, str | None, str]:
+    if response.status_code >= 400:
+        raise FormatError(url, f"the server answered HTTP {response.status_code}")
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in _HTML_TYPES + _TEXT_TYPES:
+        raise FormatError(url, f"content type {content_type or 'unknown'!r} is not HTML or plain text")
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+        raise FormatError(url, f"{int(declared):,} bytes is more than the limit of {limits.max_bytes:,}")
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body.extend(chunk)
+        if len(body) > limits.max_bytes:
+            raise FormatError(url, f"the page is larger than the limit of {limits.max_bytes:,} bytes")
+    return bytes(body), content_type, response.charset_encoding, str(response.url)
 
 
 def _from_url(url: str, limits: Limits) -> Iterator[Loaded | Problem]:

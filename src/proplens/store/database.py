@@ -1,0 +1,186 @@
+"""`Store`: save an analysis, fetch it by id, list recent ones — on any SQLAlchemy database URL.
+
+SQLite (the default, one file, no server) runs in WAL mode so readers never wait for the writer; the same
+code runs on PostgreSQL (``postgresql://user:pass@host/db``, driver psycopg 3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from proplens.document import Analysis
+from proplens.errors import StoreError
+from proplens.io.jsonl import analysis_from_dict, analysis_to_dict
+from proplens.store.schema import AnalysisRow, ArticleRow, Base
+
+__all__ = ["DEFAULT_DATABASE_URL", "AnalysisSummary", "Store", "StoredAnalysis"]
+
+
+def _default_url() -> str:
+    home = Path(os.environ.get("PROPLENS_HOME") or Path.home() / ".local" / "share" / "proplens")
+    return f"sqlite:///{home / 'proplens.db'}"
+
+
+DEFAULT_DATABASE_URL = _default_url()
+"""``$PROPLENS_HOME/proplens.db`` (default ``~/.local/share/proplens/proplens.db``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisSummary:
+    """One row of the history list."""
+
+    id: str
+    title: str
+    url: str | None
+    created_at: datetime
+    propaganda_score: float
+    spans: int
+    model: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnalysis:
+    """An analysis read back from the store, with its id and when it was made."""
+
+    id: str
+    created_at: datetime
+    analysis: Analysis
+
+
+class Store:
+    """The database behind history, permalinks and corpus runs. Thread-safe; one per process."""
+
+    def __init__(self, url: str | None = None) -> None:
+        url = url or DEFAULT_DATABASE_URL
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise StoreError(f"not a database URL: {url!r} (e.g. sqlite:///proplens.db)") from None
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            options["connect_args"] = {"check_same_thread": False}
+        elif parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self.url = parsed.render_as_string(hide_password=True)
+        try:
+            self.engine: Engine = create_engine(parsed, **options)
+        except (ArgumentError, ImportError) as error:
+            raise StoreError(f"cannot use database {self.url}: {error}") from None
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as error:
+            raise StoreError(
+                f"cannot open database {self.url}: {error.__class__.__name__}: {error}"
+            ) from None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def save(self, analysis: Analysis) -> str:
+        """Store the analysis (and its article); returns the new analysis id (used in permalinks)."""
+        now = datetime.now(UTC)
+        article = analysis.article
+        document = analysis_to_dict(analysis)
+        analysis_id = secrets.token_hex(8)
+        with self.session() as session, session.begin():
+            row = ArticleRow(
+                external_id=article.id,
+                title=article.title,
+                source=article.source,
+                url=article.url,
+                published=article.published,
+                text=article.text,
+                content_hash=hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                AnalysisRow(
+                    id=analysis_id,
+                    article_id=row.id,
+                    model=analysis.model,
+                    taxonomy=analysis.scheme,
+                    created_at=now,
+                    propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
+                    spans=len(analysis.spans),
+                    document=json.dumps(document, ensure_ascii=False),
+                )
+            )
+        return analysis_id
+
+    def get(self, analysis_id: str) -> StoredAnalysis | None:
+        """The stored analysis with this id, or None."""
+        with self.session() as session:
+            row = session.get(AnalysisRow, analysis_id)
+            if row is None:
+                return None
+            return StoredAnalysis(
+                row.id, _aware(row.created_at), analysis_from_dict(json.loads(row.document))
+            )
+
+    def recent(self, *, limit: int = 50, offset: int = 0) -> list[AnalysisSummary]:
+        """Newest analyses first."""
+        query = (
+            select(AnalysisRow, ArticleRow.title, ArticleRow.external_id, ArticleRow.url)
+            .join(ArticleRow)
+            .order_by(AnalysisRow.created_at.desc(), AnalysisRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.session() as session:
+            return [
+                AnalysisSummary(
+                    row.id,
+                    title or external_id,
+                    url,
+                    _aware(row.created_at),
+                    row.propaganda_score,
+                    row.spans,
+                    row.model,
+                )
+                for row, title, external_id, url in session.execute(query)
+            ]
+
+    def count(self) -> int:
+        with self.session() as session:
+            return int(session.scalar(select(func.count()).select_from(AnalysisRow)) or 0)
+
+    def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+            return True
+        except SQLAlchemyError:
+            return False
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
