@@ -286,3 +286,67 @@ def web_server() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+# -- web app ------------------------------------------------------------------------------------------------
+
+POSTGRES_URL_VARIABLE = "PROPLENS_TEST_POSTGRES"
+"""Set (by .ci/run, which installs and starts PostgreSQL) to a database URL to run the store tests there too."""
+
+
+@pytest.fixture(scope="session")
+def web_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The web app on a fresh SQLite file, started once for the session (model loaded once)."""
+    from fastapi.testclient import TestClient
+
+    from proplens.web import Settings, create_app
+
+    database = tmp_path_factory.mktemp("web") / "proplens.db"
+    app = create_app(Settings(database_url=f"sqlite:///{database}", max_body_bytes=300_000, max_chars=50_000))
+    with TestClient(app) as client:
+        yield app, client
+
+
+@pytest.fixture
+def client(web_app):  # type: ignore[no-untyped-def]
+    return web_app[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(web_app):  # type: ignore[no-untyped-def]
+    """The same app served by uvicorn on a free localhost port (for the browser tests); yields its URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    app = web_app[0]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def chromium():  # type: ignore[no-untyped-def]
+    """A headless Debian Chromium driven by Playwright; skips when either is missing."""
+    import shutil
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        yield browser
+        browser.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +21,6 @@ OUTER = Span(32, 50, "Loaded_Language", 0.52)  # "corrupt mayor lied"
 INNER = Span(32, 39, "Name_Calling,Labeling", 0.31)  # "corrupt"
 SHAME = Span(72, 80, "Loaded_Language", 0.12)  # "shameful"
 SLOGAN = Span(105, 119, "Slogans", 0.77)  # "Vote them out!"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _analysis() -> Analysis:
@@ -82,24 +80,10 @@ def test_page_for_several_articles_has_one_section_each() -> None:
     assert "No technique found" in page
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield launched
-        launched.close()
-
-
-def test_report_in_chromium_tooltips_filter_slider_and_screenshot(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_in_chromium_tooltips_filter_slider_and_screenshot(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     report = tmp_path / "report.html"
     report.write_text(render_html([_analysis()], origins=["stone.txt"]), encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     requests: list[str] = []

@@ -386,6 +386,40 @@ def _count_inputs(inputs: Sequence[str]) -> int | None:
     return total
 
 
+@app.command("serve")
+@_clean_errors
+def serve_command(
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            help="Database URL (sqlite:///file.db, postgresql://user:pass@host/db). Default: SQLite "
+            "in $PROPLENS_HOME (~/.local/share/proplens)."
+        ),
+    ] = None,
+    model: Annotated[str, typer.Option(help="'default' (the shipped model) or a model folder.")] = "default",
+    max_body_bytes: Annotated[
+        int, typer.Option(min=1000, help="Largest request body; more gets a 413.")
+    ] = 2_000_000,
+    allow_private_urls: Annotated[
+        bool, typer.Option(help="Let users fetch loopback/private/link-local URLs (intranet use only).")
+    ] = False,
+) -> None:
+    """Run the web app and REST API (/api/v1, OpenAPI at /docs): paste an article, see the techniques."""
+    import uvicorn
+
+    from proplens.web import Settings, create_app
+
+    settings = Settings(
+        database_url=db, model=model, max_body_bytes=max_body_bytes, allow_private_urls=allow_private_urls
+    )
+    stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, docs: /docs; Ctrl-C stops)")
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -30,6 +30,8 @@ __all__ = [
     "Limits",
     "Loaded",
     "Problem",
+    "article_from_bytes",
+    "article_from_url",
     "check_public_address",
     "decode",
     "fetch",
@@ -299,3 +301,21 @@ def _from_url(url: str, limits: Limits) -> Iterator[Loaded | Problem]:
     else:
         article = Article(id=url, text=text, title=title_of(text), url=final_url)
     yield Loaded(_check(article, url, limits), url, warning)
+
+
+def _single(items: Iterator[Loaded | Problem], origin: str) -> Loaded:
+    for item in items:
+        if isinstance(item, Problem):
+            raise FormatError(item.origin, item.message)
+        return item
+    raise FormatError(origin, "no article found")
+
+
+def article_from_bytes(data: bytes, *, name: str, limits: Limits | None = None) -> Loaded:
+    """One article from the bytes of an uploaded ``.txt``/``.html`` file (the first, for JSON lists)."""
+    return _single(_from_bytes(data, name, name, limits or Limits()), name)
+
+
+def article_from_url(url: str, *, limits: Limits | None = None) -> Loaded:
+    """One article fetched from `url` (`FormatError` with the reason when it cannot be)."""
+    return _single(_from_url(url, limits or Limits()), url)

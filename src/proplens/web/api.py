@@ -1,0 +1,158 @@
+"""REST API under ``/api/v1``: analyse, fetch a stored analysis, list techniques, health.
+
+Analyses are the JSON of ``proplens analyze --format json`` (schema ``proplens.schemas``), plus the
+``id`` under which a stored analysis can be fetched again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from proplens import techniques
+from proplens.document import Analysis
+from proplens.errors import ProplensError
+from proplens.io.jsonl import analysis_to_dict
+from proplens.schemas import analysis_schema
+from proplens.techniques import Scheme
+from proplens.web.requests import article_from_input
+from proplens.web.service import AnalysisOptions, Busy
+
+__all__ = ["analyze_and_store", "router"]
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+_ANALYSIS = {"content": {"application/json": {"schema": analysis_schema()}}}
+_ERROR = {
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+        }
+    }
+}
+
+
+class AnalyzeRequest(BaseModel):
+    """Give `text` or `url` (exactly one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, description="The article text.")
+    url: str | None = Field(default=None, description="An http(s) URL of a news page to fetch.")
+    title: str | None = Field(default=None, max_length=1000, description="A title for pasted text.")
+    min_score: float | None = Field(
+        default=None, gt=0, lt=1, description="Lowest span probability; default: the model's operating point."
+    )
+    taxonomy: Literal["ptc", "semeval2023"] = "ptc"
+    entities: bool = Field(default=True, description="Find who each fragment targets.")
+    store: bool = Field(default=True, description="Keep the analysis (history, permalink).")
+
+
+class TechniqueOut(BaseModel):
+    id: str
+    name: str
+    definition: str
+    example: str
+    colour: str
+    category: str | None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    model: str
+    database: Literal["ok", "unreachable"]
+    queued: int
+
+
+def document(analysis: Analysis, analysis_id: str | None) -> dict[str, Any]:
+    data = analysis_to_dict(analysis)
+    if analysis_id is not None:
+        data["id"] = analysis_id
+    return data
+
+
+async def analyze_and_store(
+    request: Request,
+    *,
+    text: str | None = None,
+    url: str | None = None,
+    upload: tuple[str, bytes] | None = None,
+    title: str | None = None,
+    options: AnalysisOptions | None = None,
+    store: bool = True,
+) -> tuple[Analysis, str | None]:
+    """The shared path of the API and the web form: read, queue, wait, store. Raises HTTPException."""
+    state = request.app.state
+    try:
+        article = await article_from_input(state.settings, text=text, url=url, upload=upload, title=title)
+        future = state.service.submit(article, options or AnalysisOptions())
+    except Busy as error:
+        raise HTTPException(503, str(error), headers={"Retry-After": "5"}) from None
+    except ProplensError as error:
+        raise HTTPException(400, str(error)) from None
+    try:
+        analysis = await asyncio.wait_for(asyncio.wrap_future(future), state.settings.analysis_timeout)
+    except TimeoutError:
+        future.cancel()
+        raise HTTPException(504, "the analysis took too long; try a shorter article") from None
+    except ProplensError as error:
+        raise HTTPException(400, str(error)) from None
+    analysis_id = await asyncio.to_thread(state.store.save, analysis) if store else None
+    return analysis, analysis_id
+
+
+@router.post(
+    "/analyze",
+    responses={200: _ANALYSIS, 400: _ERROR, 413: _ERROR, 503: _ERROR, 504: _ERROR},
+    summary="Analyse an article given as text or URL",
+)
+async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
+    options = AnalysisOptions(body.min_score, body.taxonomy, body.entities)
+    analysis, analysis_id = await analyze_and_store(
+        request, text=body.text, url=body.url, title=body.title, options=options, store=body.store
+    )
+    headers = {"Location": f"/api/v1/analyses/{analysis_id}"} if analysis_id else None
+    return JSONResponse(document(analysis, analysis_id), headers=headers)
+
+
+@router.get("/analyses/{analysis_id}", responses={200: _ANALYSIS, 404: _ERROR}, summary="A stored analysis")
+async def get_analysis(
+    analysis_id: Annotated[str, Field(pattern="^[0-9a-f]{16}$")], request: Request
+) -> JSONResponse:
+    stored = await asyncio.to_thread(request.app.state.store.get, analysis_id)
+    if stored is None:
+        raise HTTPException(404, f"no analysis {analysis_id}")
+    return JSONResponse(document(stored.analysis, stored.id))
+
+
+@router.get("/techniques", summary="The techniques of a taxonomy")
+async def list_techniques(
+    scheme: Annotated[Literal["ptc", "semeval2023"], Query()] = "ptc",
+) -> list[TechniqueOut]:
+    return [
+        TechniqueOut(
+            id=t.id,
+            name=t.name,
+            definition=t.definition,
+            example=t.example,
+            colour=t.colour,
+            category=t.category,
+        )
+        for t in techniques.techniques(Scheme(scheme))
+    ]
+
+
+@router.get("/health", summary="Whether the model and the database are ready")
+async def health(request: Request) -> Health:
+    state = request.app.state
+    database = await asyncio.to_thread(state.store.ping)
+    return Health(
+        status="ok" if database else "degraded",
+        model=state.service.detector.info.model_id,
+        database="ok" if database else "unreachable",
+        queued=state.service.waiting,
+    )

@@ -1,0 +1,141 @@
+"""`create_app`: the FastAPI application — pages, REST API, static files, middleware, one model, one store."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+import jinja2
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from proplens import __version__
+from proplens.render.view import technique_css
+from proplens.store import Store
+from proplens.web import api, views
+from proplens.web.security import (
+    BodyLimitMiddleware,
+    JsonLogFormatter,
+    RequestLogMiddleware,
+    SecurityHeadersMiddleware,
+)
+from proplens.web.service import AnalysisService
+from proplens.web.settings import Settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("proplens.web")
+
+_STATIC = {
+    "report.css": ("proplens.render", "text/css"),
+    "report.js": ("proplens.render", "text/javascript"),
+    "app.css": ("proplens.web", "text/css"),
+    "icon.svg": ("proplens.web", "image/svg+xml"),
+}
+
+
+def configure_logging() -> None:
+    """JSON lines on stderr for the ``proplens.web`` logger (once)."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonLogFormatter())
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app; the model and the database are opened at start-up (lifespan), once per process."""
+    settings = settings or Settings()
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = Store(settings.database_url)
+        app.state.service = AnalysisService(
+            settings.model, batch_size=settings.batch_size, queue_size=settings.queue_size
+        )
+        app.state.service.start()
+        log.info(
+            "started",
+            extra={
+                "fields": {"model": app.state.service.detector.info.model_id, "database": app.state.store.url}
+            },
+        )
+        yield
+        app.state.service.stop()
+        app.state.store.engine.dispose()
+
+    app = FastAPI(
+        title="proplens",
+        version=__version__,
+        description="Find propaganda and persuasion techniques in news articles.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PackageLoader("proplens.web", "templates"),
+            jinja2.PackageLoader("proplens.render", "templates"),
+        ]
+    )
+    environment = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    app.state.templates = Jinja2Templates(env=environment)
+    app.include_router(api.router)
+    app.include_router(views.router)
+
+    css = technique_css()
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Response:
+        if name == "techniques.css":
+            return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+        if name not in _STATIC:
+            raise HTTPException(404, "no such file")
+        package, media_type = _STATIC[name]
+        text = resources.files(package).joinpath("static", name).read_text(encoding="utf-8")
+        return Response(text, media_type=media_type, headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return await static("icon.svg")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
+            return JSONResponse(
+                {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+            )
+        templates: Jinja2Templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request,
+            "error.html.j2",
+            {"status": error.status_code, "message": error.detail, "active": ""},
+            status_code=error.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": _validation_message(error)}, status_code=422)
+        return PlainTextResponse(_validation_message(error), status_code=422)
+
+    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def _validation_message(error: RequestValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {problem.get('msg')}" if where else str(problem.get("msg")))
+    return "; ".join(parts) or "invalid request"

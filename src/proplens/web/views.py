@@ -1,0 +1,199 @@
+"""The HTML pages: analyse (form), result (permalink), history, about. Thin: data comes from the library."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from proplens import techniques
+from proplens.io.jsonl import analysis_to_dict
+from proplens.render.html import LIMITS_NOTE, render_html, report_context
+from proplens.render.view import css_class
+from proplens.techniques import Scheme
+from proplens.web.api import analyze_and_store
+from proplens.web.security import csrf_token, csrf_valid, set_csrf_cookie
+from proplens.web.service import AnalysisOptions
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 25
+
+
+def _page(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+    token = csrf_token(request)
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, {"csrf_token": token, **context}, status_code=status
+    )
+    set_csrf_cookie(response, token)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def analyse_page(request: Request) -> HTMLResponse:
+    return _page(request, "analyze.html.j2", {"active": "analyse", "form": {}, "error": None})
+
+
+@router.post("/analyze", response_class=HTMLResponse)
+async def analyse_form(
+    request: Request,
+    csrf: Annotated[str, Form(alias="csrf_token")] = "",
+    text: Annotated[str, Form()] = "",
+    url: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    taxonomy: Annotated[str, Form()] = "ptc",
+    entities: Annotated[str, Form()] = "",
+    file: UploadFile | None = None,
+) -> Response:
+    form = {"text": text, "url": url, "title": title, "taxonomy": taxonomy, "entities": bool(entities)}
+    if not csrf_valid(request, csrf):
+        return _page(
+            request,
+            "analyze.html.j2",
+            {"active": "analyse", "form": form, "error": "The form expired; please submit it again."},
+            status=403,
+        )
+    upload = None
+    if file is not None and file.filename:
+        upload = (file.filename, await file.read())
+    options = AnalysisOptions(
+        taxonomy=taxonomy if taxonomy in ("ptc", "semeval2023") else "ptc", entities=bool(entities)
+    )
+    try:
+        _, analysis_id = await analyze_and_store(
+            request,
+            text=text or None,
+            url=url or None,
+            upload=upload,
+            title=title or None,
+            options=options,
+        )
+    except HTTPException as error:
+        return _page(
+            request,
+            "analyze.html.j2",
+            {"active": "analyse", "form": form, "error": error.detail},
+            status=error.status_code,
+        )
+    return RedirectResponse(f"/a/{analysis_id}", status_code=303)
+
+
+async def _stored(request: Request, analysis_id: str) -> Any:
+    if not (len(analysis_id) == 16 and all(c in "0123456789abcdef" for c in analysis_id)):
+        raise HTTPException(404, "no such analysis")
+    stored = await asyncio.to_thread(request.app.state.store.get, analysis_id)
+    if stored is None:
+        raise HTTPException(404, "no such analysis")
+    return stored
+
+
+@router.get("/a/{analysis_id}.json")
+async def download_json(request: Request, analysis_id: str) -> Response:
+    stored = await _stored(request, analysis_id)
+    data = {**analysis_to_dict(stored.analysis), "id": stored.id}
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.json"'},
+    )
+
+
+@router.get("/a/{analysis_id}.ptc")
+async def download_ptc(request: Request, analysis_id: str) -> Response:
+    stored = await _stored(request, analysis_id)
+    analysis = stored.analysis
+    lines = "".join(f"{analysis.article.id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in analysis.spans)
+    return PlainTextResponse(
+        lines, headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.labels"'}
+    )
+
+
+@router.get("/a/{analysis_id}.html")
+async def download_html(request: Request, analysis_id: str) -> Response:
+    stored = await _stored(request, analysis_id)
+    page = render_html([stored.analysis], origins=[stored.analysis.article.url])
+    return HTMLResponse(
+        page,
+        headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.html"'},
+    )
+
+
+# after the downloads: "/a/{id}" would otherwise also match "/a/{id}.json"
+@router.get("/a/{analysis_id}", response_class=HTMLResponse)
+async def result_page(request: Request, analysis_id: str) -> HTMLResponse:
+    stored = await _stored(request, analysis_id)
+    origin = stored.analysis.article.url
+    context = report_context([stored.analysis], origins=[origin])
+    return _page(
+        request,
+        "result.html.j2",
+        {
+            "active": "",
+            "id": stored.id,
+            "created": stored.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            **context,
+        },
+    )
+
+
+@router.get("/history", response_class=HTMLResponse)
+async def history_page(request: Request, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    store = request.app.state.store
+    total = await asyncio.to_thread(store.count)
+    rows = await asyncio.to_thread(store.recent, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    items = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "url": r.url,
+            "created": r.created_at.strftime("%Y-%m-%d %H:%M"),
+            "score": f"{r.propaganda_score:.0f}",
+            "spans": r.spans,
+        }
+        for r in rows
+    ]
+    return _page(
+        request,
+        "history.html.j2",
+        {"active": "history", "items": items, "page": page, "pages": pages, "total": total},
+    )
+
+
+@router.get("/about", response_class=HTMLResponse)
+async def about_page(request: Request) -> HTMLResponse:
+    info = request.app.state.service.detector.info
+    shipped = info.dev_scores.get("onnx_int8", {})
+    scores = [
+        ("Span identification F1", shipped.get("si_f1")),
+        ("Span identification precision", shipped.get("si_precision")),
+        ("Span identification recall", shipped.get("si_recall")),
+        ("Technique classification micro-F1", shipped.get("tc_micro_f1")),
+        ("Technique classification macro-F1", shipped.get("tc_macro_f1")),
+    ]
+    rows = [
+        {
+            "name": t.name,
+            "definition": t.definition,
+            "example": t.example,
+            "css": css_class(t.id),
+            "f1": f"{shipped[f'tc_f1/{t.id}']:.2f}" if f"tc_f1/{t.id}" in shipped else "-",
+        }
+        for t in techniques.techniques(Scheme.PTC)
+    ]
+    return _page(
+        request,
+        "about.html.j2",
+        {
+            "active": "about",
+            "model": info.model_id,
+            "scores": [(name, f"{value:.3f}") for name, value in scores if value is not None],
+            "techniques": rows,
+            "limits": LIMITS_NOTE,
+        },
+    )

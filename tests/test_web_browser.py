@@ -1,0 +1,79 @@
+"""End to end in headless Chromium against the app served by uvicorn: the user's path, and XSS payloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import EXAMPLES
+
+DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
+
+PAYLOADS = (
+    "<script>window.__xss = 'script'</script>",
+    "<img src=x onerror=\"window.__xss = 'img'\">",
+    '"><svg onload="window.__xss = \'svg\'">',
+    "</textarea><script>window.__xss = 'textarea'</script>",
+    "' onmouseover='window.__xss = \"attr\"' x='",
+    "</script><script>window.__xss = 'json-break'</script>",
+)
+
+
+def test_paste_analyse_filter_slide_tooltip_and_screenshot(
+    chromium, live_server: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server + "/")
+    page.fill("#text", DEMO)
+    page.click("#analyse-button")
+    page.wait_for_url(f"{live_server}/a/*")
+    marks = page.locator("mark.fragment")
+    assert marks.count() >= 5
+    assert "Bramwell" in page.locator(".analysis h2").inner_text()
+
+    marks.first.focus()  # keyboard-accessible tooltip
+    assert marks.first.locator(".tip").is_visible()
+    assert "%" in marks.first.locator(".tip").inner_text()
+    page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
+
+    visible_before = page.locator("mark.fragment:not(.off)").count()
+    page.locator("#min-score").fill("0.99")  # the slider re-filters in the page, no request
+    assert page.locator("mark.fragment:not(.off)").count() == 0
+    page.locator("#min-score").fill("0")
+    assert page.locator("mark.fragment:not(.off)").count() == visible_before
+    first_filter = page.locator("input.technique-filter").first
+    first_filter.uncheck()
+    assert page.locator("mark.fragment.off").count() >= 1
+    assert errors == [], errors
+    png = (tmp_path / "result.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 30_000
+
+    page.goto(live_server + "/history")
+    assert page.locator("table.history a").count() >= 1
+
+
+def test_hostile_text_never_executes(chromium, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    text = "The corrupt mayor lied again. " + " ".join(PAYLOADS) + " Vote them out, the traitors!"
+    page.goto(live_server + "/")
+    page.fill("#title", PAYLOADS[0] + PAYLOADS[2])
+    page.fill("#text", text)
+    page.click("#analyse-button")
+    page.wait_for_url(f"{live_server}/a/*")
+    for path in (page.url, live_server + "/history"):
+        page.goto(path)
+        page.hover("body")
+        for mark in page.locator("mark.fragment").all()[:10]:
+            mark.hover()
+        assert page.evaluate("() => window.__xss") is None, path
+        assert page.locator("img[src=x]").count() == 0 and page.locator("main svg[onload]").count() == 0
+    page.goto(page.url if "/a/" in page.url else live_server + "/history")
+    assert dialogs == []
+    # the payloads are shown as text
+    page.goto(live_server + "/history")
+    page.locator("table.history a").first.click()
+    assert "<script>window.__xss = 'script'</script>" in page.locator(".analysis .text").inner_text()

@@ -1,0 +1,98 @@
+"""The HTML pages: analyse form (CSRF), result permalink and downloads, history, about, security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from proplens.web.security import CONTENT_SECURITY_POLICY
+from tests.conftest import EXAMPLES
+
+DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
+
+
+def _token(client) -> str:  # type: ignore[no-untyped-def]
+    page = client.get("/")
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+
+def test_form_analyses_and_redirects_to_a_permalink_with_downloads(client) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client)
+    response = client.post(
+        "/analyze", data={"csrf_token": token, "text": DEMO, "entities": "1"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    permalink = response.headers["location"]
+    page = client.get(permalink)
+    assert page.status_code == 200
+    assert '<mark class="fragment' in page.text and "Propaganda score" in page.text
+    assert "What the techniques mean" in page.text and 'id="min-score"' in page.text
+    analysis_id = permalink.rsplit("/", 1)[1]
+    document = client.get(f"/a/{analysis_id}.json").json()
+    assert document["id"] == analysis_id and document["spans"]
+    ptc = client.get(f"/a/{analysis_id}.ptc").text.splitlines()
+    assert len(ptc) == len(document["spans"]) and all(len(line.split("\t")) == 4 for line in ptc)
+    report = client.get(f"/a/{analysis_id}.html")
+    assert report.text.startswith("<!DOCTYPE html>") and "attachment" in report.headers["content-disposition"]
+    history = client.get("/history")
+    assert f"/a/{analysis_id}" in history.text
+
+
+def test_upload_a_file(client) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client)
+    response = client.post(
+        "/analyze",
+        data={"csrf_token": token},
+        files={"file": ("story.txt", DEMO.encode(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    bad = client.post(
+        "/analyze", data={"csrf_token": token}, files={"file": ("photo.png", b"\x89PNG\x00", "image/png")}
+    )
+    assert bad.status_code == 400 and "upload a .txt or .html file" in bad.text
+
+
+def test_form_without_a_valid_csrf_token_is_refused(client) -> None:  # type: ignore[no-untyped-def]
+    _token(client)
+    forged = client.post("/analyze", data={"csrf_token": "forged", "text": DEMO}, follow_redirects=False)
+    assert forged.status_code == 403 and "expired" in forged.text
+    fresh = type(client)(client.app)  # a browser without the cookie (a cross-site form)
+    assert fresh.post("/analyze", data={"csrf_token": "x" * 43, "text": DEMO}).status_code == 403
+
+
+def test_form_errors_are_shown_on_the_form(client) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client)
+    response = client.post("/analyze", data={"csrf_token": token, "text": DEMO, "url": "http://example.com"})
+    assert response.status_code == 400 and 'role="alert"' in response.text and "exactly one" in response.text
+    assert "Bramwell" in response.text  # what the user typed is kept
+
+
+def test_about_history_and_missing_pages(client) -> None:  # type: ignore[no-untyped-def]
+    about = client.get("/about")
+    assert (
+        about.status_code == 200
+        and "Loaded language" in about.text
+        and "Span identification F1" in about.text
+    )
+    assert client.get("/history?page=999").status_code == 200
+    missing = client.get("/a/ffffffffffffffff")
+    assert missing.status_code == 404 and "no such analysis" in missing.text
+
+
+def test_security_headers_on_every_page(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/", "/about", "/history", "/api/v1/health", "/static/report.js"):
+        headers = client.get(path).headers
+        assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    cookie = client.get("/").headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    page = client.get("/").text
+    assert "<script>" not in page and " style=" not in page  # nothing inline: the CSP allows none
+
+
+def test_static_files(client) -> None:  # type: ignore[no-untyped-def]
+    assert "t-loaded-language" in client.get("/static/techniques.css").text
+    assert client.get("/static/report.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/static/../app.py").status_code == 404
+    assert json.loads(client.get("/api/v1/health").text)["queued"] == 0
