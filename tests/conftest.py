@@ -291,7 +291,7 @@ def web_server() -> Iterator[str]:
 # -- web app ------------------------------------------------------------------------------------------------
 
 POSTGRES_URL_VARIABLE = "PROPLENS_TEST_POSTGRES"
-"""Set (by .ci/run, which installs and starts PostgreSQL) to a database URL to run the store tests there too."""
+"""A database URL, set by .ci/run after starting PostgreSQL: the store tests then run there too."""
 
 
 @pytest.fixture(scope="session")

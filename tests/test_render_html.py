@@ -7,8 +7,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from proplens.document import Analysis, Article, Sentence, Span, Target
 from proplens.render.html import render_html
 

@@ -411,8 +411,13 @@ def serve_command(
     """Run the web app and REST API (/api/v1, OpenAPI at /docs): paste an article, see the techniques."""
     import uvicorn
 
+    from proplens.api import load_model
+    from proplens.store import Store
     from proplens.web import Settings, create_app
 
+    # fail here, with one line, rather than inside the server's start-up
+    Store(db).engine.dispose()
+    load_model(model)
     settings = Settings(
         database_url=db, model=model, max_body_bytes=max_body_bytes, allow_private_urls=allow_private_urls
     )

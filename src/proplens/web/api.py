@@ -39,10 +39,17 @@ _ERROR = {
 class AnalyzeRequest(BaseModel):
     """Give `text` or `url` (exactly one)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["url"]}]}
+    )
 
-    text: str | None = Field(default=None, description="The article text.")
-    url: str | None = Field(default=None, description="An http(s) URL of a news page to fetch.")
+    text: str | None = Field(default=None, min_length=1, description="The article text.")
+    url: str | None = Field(
+        default=None,
+        pattern="^https?://",
+        max_length=2000,
+        description="An http(s) URL of a news page to fetch.",
+    )
     title: str | None = Field(default=None, max_length=1000, description="A title for pasted text.")
     min_score: float | None = Field(
         default=None, gt=0, lt=1, description="Lowest span probability; default: the model's operating point."

@@ -1,0 +1,84 @@
+"""The store on a real SQLite file and, when PROPLENS_TEST_POSTGRES is set (CI), on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from proplens.document import Analysis, Article, Sentence, Span, Target
+from proplens.errors import StoreError
+from proplens.store import Store
+from tests.conftest import POSTGRES_URL_VARIABLE
+
+TEXT = "Mayor Bob Stone lies\n\nThe corrupt mayor lied again. Vote them out!"
+
+
+def _analysis(number: int = 0) -> Analysis:
+    inner = Span(26, 33, "Name_Calling,Labeling", 0.31)
+    return Analysis(
+        Article(f"a{number}", TEXT, title=f"Story {number}", url="http://news.test/a"),
+        (inner, Span(26, 44, "Loaded_Language", 0.52)),
+        model="proplens-detector-3",
+        figures={"propaganda_score": 40.0 + number, "spans": 2.0},
+        key_sentences=(Sentence(22, 51, ("Loaded_Language",)),),
+        targets=(Target("Bob Stone", "PERSON", (inner,)),),
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "sqlite":
+        return Store(f"sqlite:///{tmp_path / 'sub' / 'proplens.db'}")
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it after starting PostgreSQL)")
+    store = Store(url)
+    # each test gets clean tables
+    from proplens.store.schema import Base
+
+    Base.metadata.drop_all(store.engine)
+    Base.metadata.create_all(store.engine)
+    return store
+
+
+def test_save_and_get_round_trip_everything(store: Store) -> None:
+    analysis_id = store.save(_analysis())
+    stored = store.get(analysis_id)
+    assert stored is not None and stored.id == analysis_id
+    assert stored.analysis == _analysis()
+    assert stored.analysis.targets[0].name == "Bob Stone" and stored.analysis.key_sentences
+    assert stored.created_at.tzinfo is not None
+    assert store.get("0123456789abcdef") is None
+
+
+def test_recent_is_newest_first_with_paging(store: Store) -> None:
+    ids = [store.save(_analysis(n)) for n in range(5)]
+    assert store.count() == 5
+    recent = store.recent(limit=2)
+    assert [r.id for r in recent] == [ids[4], ids[3]]
+    assert recent[0].title == "Story 4" and recent[0].propaganda_score == 44.0 and recent[0].spans == 2
+    assert [r.id for r in store.recent(limit=2, offset=4)] == [ids[0]]
+
+
+def test_concurrent_writers_lose_nothing(store: Store) -> None:
+    def write(batch: int) -> None:
+        for n in range(10):
+            store.save(_analysis(batch * 10 + n))
+
+    threads = [threading.Thread(target=write, args=(b,)) for b in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.count() == 40 and store.ping()
+
+
+def test_bad_urls_are_store_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        Store("not a url")
+    with pytest.raises(StoreError, match="cannot"):
+        Store(f"postgresql://nobody:nothing@127.0.0.1:1/{uuid.uuid4().hex}")
