@@ -29,7 +29,8 @@ PROPLENS = Path(sys.executable).with_name("proplens")
 STARTUP = {
     "import + detector": "import proplens; proplens.load_model()",
     "import + detector + spaCy NER": (
-        "import proplens; proplens.load_model(); from proplens import nlp; nlp._entity_pipeline(); nlp._sentencizer()"
+        "import proplens; proplens.load_model(); from proplens import nlp; "
+        "nlp._entity_pipeline(); nlp._sentencizer()"
     ),
 }
 
@@ -46,7 +47,9 @@ def _child_run(command: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--repeat", type=int, default=3, help="Start-up measurements per row (median).")
     args = parser.parse_args()
@@ -66,9 +69,10 @@ def main() -> None:
     print(f"\n{'proplens analyze':34} {'wall s':>9} {'articles/s':>11} {'peak RSS MB':>12}")
     for name, extra in (("with entities", []), ("no entities", ["--no-entities"])):
         # RUSAGE_CHILDREN keeps the largest child so far: run each row in its own interpreter
+        command = [str(PROPLENS), "analyze", str(args.articles), "--format", "jsonl", *extra]
         measure = (
             "import subprocess, sys, resource, time; t = time.perf_counter(); "
-            f"subprocess.run({[str(PROPLENS), 'analyze', str(args.articles), '--format', 'jsonl', *extra]!r}, "
+            f"subprocess.run({command!r}, "
             "stdout=subprocess.DEVNULL, check=True); w = time.perf_counter() - t; "
             "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
         )
