@@ -3,6 +3,22 @@
 One schema and one module shared by the web app (history, permalinks) and the corpus commands.
 """
 
-from proplens.store.database import DEFAULT_DATABASE_URL, AnalysisSummary, Store, StoredAnalysis
+from proplens.store.database import (
+    DEFAULT_DATABASE_URL,
+    AnalysisSummary,
+    CorpusAnalysis,
+    IngestCounts,
+    Store,
+    StoredAnalysis,
+    content_hash,
+)
 
-__all__ = ["DEFAULT_DATABASE_URL", "AnalysisSummary", "Store", "StoredAnalysis"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "AnalysisSummary",
+    "CorpusAnalysis",
+    "IngestCounts",
+    "Store",
+    "StoredAnalysis",
+    "content_hash",
+]

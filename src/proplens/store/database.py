@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +21,41 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from proplens.document import Analysis
+from proplens.document import Analysis, Article
 from proplens.errors import StoreError
 from proplens.io.jsonl import analysis_from_dict, analysis_to_dict
 from proplens.store.schema import AnalysisRow, ArticleRow, Base
 
-__all__ = ["DEFAULT_DATABASE_URL", "AnalysisSummary", "Store", "StoredAnalysis"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "AnalysisSummary",
+    "CorpusAnalysis",
+    "IngestCounts",
+    "Store",
+    "StoredAnalysis",
+    "content_hash",
+]
+
+
+def content_hash(text: str) -> str:
+    """The de-duplication key: sha256 of the text lower-cased with whitespace runs collapsed."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class IngestCounts:
+    """What an ingest did: articles added, skipped as duplicates (of the corpus or of each other)."""
+
+    new: int = 0
+    duplicate: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusAnalysis:
+    """A corpus article's analysis as reports need it: the analysis plus its database id."""
+
+    article_key: int
+    analysis: Analysis
 
 
 def _default_url() -> str:
@@ -107,7 +137,8 @@ class Store:
                 url=article.url,
                 published=article.published,
                 text=article.text,
-                content_hash=hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+                content_hash=content_hash(article.text),
+                words=len(article.text.split()),
                 created_at=now,
             )
             session.add(row)
@@ -159,6 +190,112 @@ class Store:
                 for row, title, external_id, url in session.execute(query)
             ]
 
+    # -- corpus -----------------------------------------------------------------------------------------
+
+    def add_articles(self, articles: Sequence[Article]) -> IngestCounts:
+        """Add articles to the corpus in one transaction, skipping any whose normalised text is already
+        there (or earlier in the same batch)."""
+        counts = IngestCounts()
+        now = datetime.now(UTC)
+        keyed = [(content_hash(a.text), a) for a in articles]
+        with self.session() as session, session.begin():
+            known = set(
+                session.scalars(
+                    select(ArticleRow.content_hash).where(
+                        ArticleRow.in_corpus.is_(True), ArticleRow.content_hash.in_([k for k, _ in keyed])
+                    )
+                )
+            )
+            for key, article in keyed:
+                if key in known:
+                    counts.duplicate += 1
+                    continue
+                known.add(key)
+                session.add(
+                    ArticleRow(
+                        external_id=article.id,
+                        title=article.title,
+                        source=article.source,
+                        url=article.url,
+                        published=article.published,
+                        text=article.text,
+                        content_hash=key,
+                        in_corpus=True,
+                        words=len(article.text.split()),
+                        created_at=now,
+                    )
+                )
+                counts.new += 1
+        return counts
+
+    def corpus_size(self) -> int:
+        with self.session() as session:
+            query = select(func.count()).select_from(ArticleRow).where(ArticleRow.in_corpus.is_(True))
+            return int(session.scalar(query) or 0)
+
+    def pending(self, model: str, *, limit: int) -> list[tuple[int, Article]]:
+        """Corpus articles with no corpus analysis by `model` yet, oldest first."""
+        done = select(AnalysisRow.article_id).where(AnalysisRow.kind == "corpus", AnalysisRow.model == model)
+        query = (
+            select(ArticleRow)
+            .where(ArticleRow.in_corpus.is_(True), ArticleRow.id.not_in(done))
+            .order_by(ArticleRow.id)
+            .limit(limit)
+        )
+        with self.session() as session:
+            return [(row.id, _article(row)) for row in session.scalars(query)]
+
+    def count_pending(self, model: str) -> int:
+        done = select(AnalysisRow.article_id).where(AnalysisRow.kind == "corpus", AnalysisRow.model == model)
+        query = (
+            select(func.count())
+            .select_from(ArticleRow)
+            .where(ArticleRow.in_corpus.is_(True), ArticleRow.id.not_in(done))
+        )
+        with self.session() as session:
+            return int(session.scalar(query) or 0)
+
+    def save_corpus_batch(self, batch: Sequence[tuple[int, Analysis]]) -> None:
+        """Store a batch of corpus analyses in one transaction: all of it or none of it."""
+        now = datetime.now(UTC)
+        with self.session() as session, session.begin():
+            for article_key, analysis in batch:
+                session.add(
+                    AnalysisRow(
+                        id=secrets.token_hex(8),
+                        article_id=article_key,
+                        model=analysis.model,
+                        taxonomy=analysis.scheme,
+                        created_at=now,
+                        propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
+                        spans=len(analysis.spans),
+                        document=json.dumps(analysis_to_dict(analysis), ensure_ascii=False),
+                        kind="corpus",
+                    )
+                )
+
+    def corpus_analyses(self, model: str | None = None) -> Iterator[CorpusAnalysis]:
+        """Every corpus analysis (of `model`, default: the most recent model used), streamed."""
+        with self.session() as session:
+            if model is None:
+                latest = (
+                    select(AnalysisRow.model)
+                    .where(AnalysisRow.kind == "corpus")
+                    .order_by(AnalysisRow.created_at.desc())
+                    .limit(1)
+                )
+                model = session.scalar(latest)
+                if model is None:
+                    return
+            query = (
+                select(AnalysisRow.article_id, AnalysisRow.document)
+                .where(AnalysisRow.kind == "corpus", AnalysisRow.model == model)
+                .order_by(AnalysisRow.article_id)
+                .execution_options(yield_per=200)
+            )
+            for article_key, document in session.execute(query):
+                yield CorpusAnalysis(article_key, analysis_from_dict(json.loads(document)))
+
     def count(self) -> int:
         with self.session() as session:
             return int(session.scalar(select(func.count()).select_from(AnalysisRow)) or 0)
@@ -171,6 +308,17 @@ class Store:
             return True
         except SQLAlchemyError:
             return False
+
+
+def _article(row: ArticleRow) -> Article:
+    return Article(
+        id=row.external_id,
+        text=row.text,
+        title=row.title,
+        source=row.source,
+        url=row.url,
+        published=row.published,
+    )
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["AnalysisRow", "ArticleRow", "Base"]
@@ -29,6 +29,10 @@ class ArticleRow(Base):
     published: Mapped[date | None] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """sha256 of the text, lower-cased with whitespace runs collapsed (the de-duplication key)."""
+    in_corpus: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    """Ingested with ``proplens ingest`` (True) rather than submitted in the web app."""
+    words: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     analyses: Mapped[list[AnalysisRow]] = relationship(back_populates="article")
@@ -45,5 +49,19 @@ class AnalysisRow(Base):
     propaganda_score: Mapped[float] = mapped_column(Float)
     spans: Mapped[int] = mapped_column(Integer)
     document: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="web")
+    """``web`` (a page or API request) or ``corpus`` (``proplens run``)."""
 
     article: Mapped[ArticleRow] = relationship(back_populates="analyses")
+
+    __table_args__ = (
+        # one corpus analysis per article and model version: `proplens run` can never analyse twice
+        Index(
+            "one_corpus_analysis_per_model",
+            "article_id",
+            "model",
+            unique=True,
+            sqlite_where=text("kind = 'corpus'"),
+            postgresql_where=text("kind = 'corpus'"),
+        ),
+    )
