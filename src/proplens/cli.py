@@ -35,6 +35,7 @@ from proplens.models import predict
 from proplens.models.config import load_config
 from proplens.models.detector import Detector, load_detector
 from proplens.outputs import OutputFormat, Sink
+from proplens.render import tables as report_tables
 from proplens.render.tables import stats_tables, techniques_table
 from proplens.runner import Result, analyze_sources
 from proplens.scoring import report, si, slc, tc
@@ -423,6 +424,158 @@ def serve_command(
     )
     stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, docs: /docs; Ctrl-C stops)")
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning")
+
+
+_DB_HELP = (
+    "Database URL (sqlite:///file.db, postgresql://user:pass@host/db). "
+    "Default: SQLite in $PROPLENS_HOME (~/.local/share/proplens)."
+)
+
+
+@app.command("ingest")
+@_clean_errors
+def ingest_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Folders, .txt/.html/.json/.jsonl/.csv files, RSS/Atom feed files (.rss/.atom/.xml), URLs.",
+            show_default=False,
+        ),
+    ],
+    db: Annotated[str | None, typer.Option(help=_DB_HELP)] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(help="CSV column for an article field, FIELD=COLUMN (e.g. text=body); repeatable."),
+    ] = None,
+    feed: Annotated[bool, typer.Option(help="Read URLs as RSS/Atom feeds (one article per entry).")] = False,
+) -> None:
+    """Load articles into the corpus, skipping duplicates (same text up to case and spacing)."""
+    from proplens.corpus.ingest import ingest, parse_columns, read_ingest_sources
+    from proplens.store import Store
+
+    store = Store(db)
+    sources = read_ingest_sources(inputs, columns=parse_columns(column or []), feed_urls=feed)
+    with stderr.status("ingesting") as status:
+        report = ingest(store, sources, progress=lambda r: status.update(f"ingesting: {r.read:,} read"))
+    for problem in report.rejected[:20]:
+        stderr.print(f"[bold red]rejected[/bold red] {problem}", highlight=False, soft_wrap=True)
+    if len(report.rejected) > 20:
+        stderr.print(f"... and {len(report.rejected) - 20} more rejected", highlight=False)
+    table = report_tables.ingest_table(
+        report.new, report.duplicate, len(report.rejected), store.corpus_size()
+    )
+    stdout.print(table)
+    stderr.print(f"[dim]database: {store.url}[/dim]", highlight=False)
+    if report.rejected:
+        raise typer.Exit(code=1)
+
+
+@app.command("run")
+@_clean_errors
+def run_command(
+    db: Annotated[str | None, typer.Option(help=_DB_HELP)] = None,
+    model: Annotated[str, typer.Option(help="'default' (the shipped model) or a model folder.")] = "default",
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch (one transaction each).")] = 32,
+    entities: Annotated[bool, typer.Option("--entities/--no-entities", help="Find targets (spaCy).")] = True,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many articles.")] = None,
+) -> None:
+    """Analyse every corpus article the current model has not analysed yet. Safe to kill and re-run."""
+    from proplens.corpus.runner import run_corpus
+    from proplens.store import Store
+
+    store = Store(db)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task("analysing", total=None, rate="-")
+
+        def advance(done: int, total: int) -> None:
+            state = progress.tasks[0]
+            rate = done / state.elapsed if state.elapsed else 0.0
+            progress.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+
+        report = run_corpus(
+            store, model=model, batch_size=batch_size, entities=entities, limit=limit, progress=advance
+        )
+    stdout.print(
+        f"analysed {report.analysed:,} articles with {report.model}; {report.remaining:,} still to do"
+        + (f" ({report.skipped_batches} batches were done by another run)" if report.skipped_batches else "")
+    )
+
+
+class Grouping(StrEnum):
+    auto = "auto"
+    source = "source"
+    prefix = "prefix"
+
+
+class Period(StrEnum):
+    week = "week"
+    month = "month"
+
+
+@app.command("report")
+@_clean_errors
+def report_command(
+    db: Annotated[str | None, typer.Option(help=_DB_HELP)] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model id whose analyses to report (default: the latest used).")
+    ] = None,
+    group_by: Annotated[
+        Grouping,
+        typer.Option(
+            help="Outlets from the articles' source, or the first characters of their id; auto: "
+            "source when articles have one."
+        ),
+    ] = Grouping.auto,
+    prefix_length: Annotated[int, typer.Option(min=1, help="Id characters that make a group (prefix).")] = 3,
+    period: Annotated[Period, typer.Option(help="Time buckets of the publication dates.")] = Period.month,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(help="A topic keyword: articles mentioning it form a group; repeatable."),
+    ] = None,
+    csv: Annotated[Path | None, typer.Option(help="Write the tables as CSV files into this folder.")] = None,
+    parquet: Annotated[
+        Path | None, typer.Option(help="Write the tables as Parquet files into this folder.")
+    ] = None,
+    plots: Annotated[Path | None, typer.Option(help="Write PNG and SVG plots into this folder.")] = None,
+    top: Annotated[int, typer.Option(min=1, help="Techniques shown as columns.")] = 6,
+) -> None:
+    """Techniques per outlet, period and topic: rates per 1,000 words with confidence intervals."""
+    from proplens.corpus.report import build_report, collect_facts, write_exports, write_plots
+    from proplens.store import Store
+
+    store = Store(db)
+    analyses = [c.analysis for c in store.corpus_analyses(model)]
+    if not analyses:
+        raise ProplensError(
+            "no corpus analyses in the database yet: run `proplens ingest` and `proplens run`"
+        )
+    grouping = group_by.value
+    if grouping == "auto":
+        grouping = "source" if any(a.article.source for a in analyses) else "prefix"
+    facts = collect_facts(
+        analyses, grouping=grouping, prefix_length=prefix_length, period=period.value, keywords=keyword or []
+    )
+    result = build_report(facts, model=analyses[0].model, grouping=grouping)
+    for table in report_tables.corpus_report_tables(result, top=top):
+        stdout.print(table)
+    written = []
+    if csv or parquet:
+        if csv:
+            written += write_exports(result, csv, csv=True, parquet=False)
+        if parquet:
+            written += write_exports(result, parquet, csv=False, parquet=True)
+    if plots:
+        written += write_plots(result, plots)
+    for path in written:
+        stderr.print(f"wrote {path}", highlight=False)
 
 
 def main() -> None:

@@ -244,7 +244,9 @@ def check_public_address(url: str) -> None:
             )
 
 
-def fetch(url: str, limits: Limits) -> tuple[bytes, str, str | None, str]:
+def fetch(
+    url: str, limits: Limits, *, accept: tuple[str, ...] = _HTML_TYPES + _TEXT_TYPES
+) -> tuple[bytes, str, str | None, str]:
     """Download `url`: ``(body, content type, charset, final url)``; `FormatError` with a reason otherwise.
 
     Redirects are followed by hand (at most `limits.max_redirects`) so that, without
@@ -268,7 +270,7 @@ def fetch(url: str, limits: Limits) -> tuple[bytes, str, str | None, str]:
                     if response.is_redirect and "location" in response.headers:
                         current = str(response.url.join(response.headers["location"]))
                         continue
-                    return _read_response(url, response, limits)
+                    return _read_response(url, response, limits, accept)
             raise FormatError(url, f"more than {limits.max_redirects} redirects")
     except httpx.TimeoutException:
         raise FormatError(url, f"no answer within {limits.timeout:g} s") from None
@@ -276,12 +278,14 @@ def fetch(url: str, limits: Limits) -> tuple[bytes, str, str | None, str]:
         raise FormatError(url, f"cannot fetch: {error}") from None
 
 
-def _read_response(url: str, response: Any, limits: Limits) -> tuple[bytes, str, str | None, str]:
+def _read_response(
+    url: str, response: Any, limits: Limits, accept: tuple[str, ...]
+) -> tuple[bytes, str, str | None, str]:
     if response.status_code >= 400:
         raise FormatError(url, f"the server answered HTTP {response.status_code}")
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in _HTML_TYPES + _TEXT_TYPES:
-        raise FormatError(url, f"content type {content_type or 'unknown'!r} is not HTML or plain text")
+    if content_type not in accept:
+        raise FormatError(url, f"content type {content_type or 'unknown'!r} is not {_describe(accept)}")
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
         raise FormatError(url, f"{int(declared):,} bytes is more than the limit of {limits.max_bytes:,}")
@@ -291,6 +295,10 @@ def _read_response(url: str, response: Any, limits: Limits) -> tuple[bytes, str,
         if len(body) > limits.max_bytes:
             raise FormatError(url, f"the page is larger than the limit of {limits.max_bytes:,} bytes")
     return bytes(body), content_type, response.charset_encoding, str(response.url)
+
+
+def _describe(accept: tuple[str, ...]) -> str:
+    return "HTML or plain text" if set(accept) == set(_HTML_TYPES + _TEXT_TYPES) else " or ".join(accept)
 
 
 def _from_url(url: str, limits: Limits) -> Iterator[Loaded | Problem]:

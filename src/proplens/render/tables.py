@@ -6,10 +6,91 @@ from rich.table import Table
 from rich.text import Text
 
 from proplens import techniques
+from proplens.corpus.report import CorpusReport
 from proplens.corpus.stats import CorpusStats
 from proplens.techniques import Scheme
 
-__all__ = ["stats_tables", "techniques_table"]
+__all__ = ["corpus_report_tables", "ingest_table", "stats_tables", "techniques_table"]
+
+
+def corpus_report_tables(report: CorpusReport, *, top: int = 6) -> list[Table]:
+    """Rates per group for the most frequent techniques (outlets with 95% intervals), and top fragments."""
+    from proplens.render.view import describe
+
+    overall = report.rows("all")
+    techniques = [r.technique for r in overall][:top]
+    tables = []
+    models = ", ".join(report.models)
+    summary = Table(
+        title=f"Corpus: {report.articles:,} articles, {report.words:,} words, model {models}", title_justify="left"
+    )
+    summary.add_column("technique")
+    summary.add_column("spans", justify="right")
+    summary.add_column("per 1,000 words (95% CI)", justify="right")
+    summary.add_column("articles using it", justify="right")
+    for row in overall:
+        summary.add_row(
+            describe(row.technique).name,
+            f"{row.spans:,}",
+            f"{row.rate_per_1000_words:.2f} ({row.ci_low:.2f}-{row.ci_high:.2f})",
+            f"{row.share_of_articles:.0%}",
+        )
+    tables.append(summary)
+    titles = {
+        "outlet": "Per outlet"
+        if report.grouping == "source"
+        else "Per article-id prefix (no outlet metadata)",
+        "period": "Per period",
+        "keyword": "Per topic keyword",
+    }
+    for dimension, title in titles.items():
+        rows = report.rows(dimension)
+        if not rows:
+            continue
+        table = Table(
+            title=f"{title}: spans per 1,000 words" + (" (95% CI)" if dimension == "outlet" else ""),
+            title_justify="left",
+        )
+        table.add_column(dimension)
+        table.add_column("articles", justify="right")
+        for technique in techniques:
+            table.add_column(describe(technique).abbreviation or technique[:6], justify="right")
+        groups = dict.fromkeys(r.group for r in rows)
+        for group in groups:
+            cells = {r.technique: r for r in rows if r.group == group}
+            first = next(iter(cells.values()))
+            values = []
+            for technique in techniques:
+                cell = cells.get(technique)
+                if cell is None:
+                    values.append("")
+                elif cell.ci_low is not None:
+                    values.append(f"{cell.rate_per_1000_words:.1f} ({cell.ci_low:.1f}-{cell.ci_high:.1f})")
+                else:
+                    values.append(f"{cell.rate_per_1000_words:.1f}")
+            table.add_row(group, f"{first.articles:,}", *values)
+        tables.append(table)
+    if report.fragments:
+        fragments = Table(title="Most frequent flagged fragments", title_justify="left")
+        fragments.add_column("count", justify="right")
+        fragments.add_column("technique")
+        fragments.add_column("fragment", overflow="fold")
+        for technique, text, count in report.fragments:
+            fragments.add_row(str(count), describe(technique).name, text[:100])
+        tables.append(fragments)
+    return tables
+
+
+def ingest_table(new: int, duplicate: int, rejected: int, corpus: int) -> Table:
+    """What an ingest did."""
+    table = Table(title="Ingest", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("articles", justify="right")
+    table.add_row("new", f"{new:,}")
+    table.add_row("duplicate (skipped)", f"{duplicate:,}")
+    table.add_row("rejected", f"{rejected:,}")
+    table.add_row("in the corpus now", f"{corpus:,}")
+    return table
 
 
 def stats_tables(name: str, stats: CorpusStats) -> list[Table]:

@@ -228,6 +228,16 @@ class Store:
                 counts.new += 1
         return counts
 
+    def corpus_has_sources(self) -> bool:
+        """Whether any corpus article names its source (outlet)."""
+        query = (
+            select(ArticleRow.id)
+            .where(ArticleRow.in_corpus.is_(True), ArticleRow.source.is_not(None))
+            .limit(1)
+        )
+        with self.session() as session:
+            return session.scalar(query) is not None
+
     def corpus_size(self) -> int:
         with self.session() as session:
             query = select(func.count()).select_from(ArticleRow).where(ArticleRow.in_corpus.is_(True))
