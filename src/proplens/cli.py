@@ -578,6 +578,76 @@ def report_command(
         stderr.print(f"wrote {path}", highlight=False)
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command("batch")
+@_clean_errors
+def batch_command(
+    source: Annotated[
+        Path, typer.Argument(help="A .jsonl/.parquet file of articles or a folder of such shards.")
+    ],
+    output: Annotated[Path, typer.Argument(help="Folder for articles.parquet and spans.parquet.")],
+    engine: Annotated[
+        Engine, typer.Option(help="local: a process pool; ray: Ray Data with an actor pool.")
+    ] = (Engine.local),
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes (local) or actors (ray). Default: one per core.")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(help="ray: a Ray cluster address (default: start Ray here).")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="A model folder (default: the shipped model).")] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Articles per task.")] = 16,
+    entities: Annotated[bool, typer.Option("--entities/--no-entities", help="Find targets (spaCy).")] = True,
+) -> None:
+    """Analyse JSONL/Parquet shards into Parquet: one row per article, one per span."""
+    from proplens.corpus.batch import run_local, run_ray
+
+    columns = (
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task(f"batch ({engine.value})", total=None, rate="-")
+
+        def advance(done: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 0.0
+            progress.update(task, completed=done, rate=f"{done / elapsed:.1f}" if elapsed else "-")
+
+        if engine == Engine.local:
+            result = run_local(
+                source,
+                output,
+                model=model,
+                workers=workers,
+                chunk_size=chunk_size,
+                entities=entities,
+                progress=advance,
+            )
+        else:
+            result = run_ray(
+                source,
+                output,
+                model=model,
+                address=address,
+                actors=workers,
+                chunk_size=chunk_size,
+                entities=entities,
+                progress=advance,
+            )
+    rate = result.articles / result.seconds if result.seconds else 0.0
+    stdout.print(
+        f"analysed {result.articles:,} articles ({result.spans:,} spans) in {result.seconds:.1f} s "
+        f"= {rate:.2f} articles/s with the {engine.value} engine; "
+        f"wrote {output}/articles.parquet and spans.parquet"
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

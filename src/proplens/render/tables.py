@@ -22,7 +22,8 @@ def corpus_report_tables(report: CorpusReport, *, top: int = 6) -> list[Table]:
     tables = []
     models = ", ".join(report.models)
     summary = Table(
-        title=f"Corpus: {report.articles:,} articles, {report.words:,} words, model {models}", title_justify="left"
+        title=f"Corpus: {report.articles:,} articles, {report.words:,} words, model {models}",
+        title_justify="left",
     )
     summary.add_column("technique")
     summary.add_column("spans", justify="right")
