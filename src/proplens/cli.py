@@ -745,6 +745,24 @@ def train_command(
     sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
 
 
+@app.command("soup")
+@_clean_errors
+def soup_command(
+    runs: Annotated[list[Path], typer.Argument(help="Finished run folders (with best.pt and train.toml).")],
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    out: Annotated[Path, typer.Option(help="Run folder for the averaged model (exported to OUT/model/).")],
+) -> None:
+    """Average the weights of several runs into one model (a model soup), tune it on dev and export it."""
+    try:
+        from proplens.models.training import soup
+    except ImportError as error:
+        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
+    results = soup(
+        runs, data, out, log=lambda message: stderr.print(message, highlight=False, soft_wrap=True)
+    )
+    sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
+
+
 @app.command("model")
 @_clean_errors
 def model_command(

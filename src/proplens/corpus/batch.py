@@ -312,20 +312,22 @@ def run_ray(
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     files = [str(f) for f in input_files(source)]
+    reading = {"num_cpus": 0.25}  # reading is light; the CPUs are for the actors
     if all(f.endswith(".jsonl") for f in files):
-        dataset = ray.data.read_json(files, lines=True)
+        dataset = ray.data.read_json(files, lines=True, ray_remote_args=reading)
     elif all(f.endswith(".parquet") for f in files):
-        dataset = ray.data.read_parquet(files, columns=None)
+        dataset = ray.data.read_parquet(files, ray_remote_args=reading)
     else:
         raise FormatError(source, "the ray engine needs shards of one kind (all .jsonl or all .parquet)")
-    dataset = dataset.select_columns([c for c in _FIELDS if c in dataset.schema().names])
+    # actors leave part of a CPU free, or the read tasks feeding them could never be scheduled
+    cpus = float(ray.cluster_resources().get("CPU", os.cpu_count() or 1)) - reading["num_cpus"]  # type: ignore[no-untyped-call]
     analysed = dataset.map_batches(
         _RayAnalyzer,
         fn_constructor_args=(model, 1, entities),
         batch_size=chunk_size,
         batch_format="pyarrow",
-        concurrency=actors,
-        num_cpus=1,
+        compute=ray.data.ActorPoolStrategy(size=actors),
+        num_cpus=max(0.1, min(1.0, cpus / actors)),
     )
     sink = ParquetSink(output)
     started = time.perf_counter()

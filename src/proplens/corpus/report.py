@@ -127,6 +127,7 @@ def collect_facts(
                 (span.technique or "", " ".join(fragment.lower().split()))
                 for span, fragment in analysis.fragments()
             ),
+            model=analysis.model,
         )
 
 

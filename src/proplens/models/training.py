@@ -266,6 +266,55 @@ def train(
     return {"history": state["history"], **finalize(network, tokenizer, config, corpus, out, log=log)}
 
 
+def soup(
+    runs: Sequence[str | Path], data: str | Path, out: str | Path, *, log: Log = print
+) -> dict[str, Any]:
+    """A "model soup": the element-wise mean of several finished runs' weights, then the usual export.
+
+    Runs fine-tuned from the same base encoder sit in one basin of the loss, so their mean is itself a
+    good model and often a better one than each ingredient (Wortsman et al., 2022) -- an ensemble that
+    costs nothing at inference, where a real ensemble would run the encoder once per member. The runs
+    must share the base encoder and head shapes; the first run's config and tokenizer are used.
+    """
+    import torch
+    from transformers import AutoModel
+
+    from proplens.models.config import load_config
+    from proplens.models.network import DetectorNetwork
+
+    folders = [Path(r) for r in runs]
+    if len(folders) < 2:
+        raise ModelError("a soup needs at least two runs")
+    missing = [str(f) for f in folders if not (f / "best.pt").is_file() or not (f / "train.toml").is_file()]
+    if missing:
+        raise ModelError(f"not a finished run (no best.pt or train.toml): {', '.join(missing)}")
+    config = load_config(folders[0] / "train.toml")
+    corpus = load_training_data(data, config)
+    tokenizer = load_tokenizer(folders[0] / "tokenizer.json")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(out / "tokenizer.json"))
+    write_config(out / "train.toml", config)
+    with (out / "train.toml").open("a", encoding="utf-8") as recipe:
+        recipe.write(
+            f"# weights: the mean of the runs {', '.join(str(f) for f in folders)} (proplens soup)\n"
+        )
+    network = DetectorNetwork(
+        AutoModel.from_pretrained(resolve_base_encoder(config.base_encoder)),
+        len(FEATURE_NAMES),
+        len(PTC_TECHNIQUE_IDS),
+    )
+    try:
+        network.load_state_dict(_average([torch.load(f / "best.pt", weights_only=True) for f in folders]))
+    except (RuntimeError, KeyError) as error:
+        raise ModelError(f"the runs do not have the same network shape: {error}") from None
+    _evaluate(network, tokenizer, config, corpus, log, f"soup of {len(folders)} runs")
+    torch.save(network.state_dict(), out / "best.pt")
+    from proplens.models.export import finalize
+
+    return finalize(network, tokenizer, config, corpus, out, log=log)
+
+
 def _evaluate(
     network: Any, tokenizer: Any, config: TrainConfig, corpus: TrainingData, log: Log, what: str
 ) -> tuple[dict[str, float], dict[str, float]]:

@@ -56,6 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # a second start of the same app (e.g. a test harness wrapping it again) reuses what is running
+        if getattr(app.state, "service", None) is not None:
+            yield
+            return
         app.state.store = Store(settings.database_url)
         app.state.service = AnalysisService(
             settings.model, batch_size=settings.batch_size, queue_size=settings.queue_size
@@ -67,9 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "fields": {"model": app.state.service.detector.info.model_id, "database": app.state.store.url}
             },
         )
-        yield
-        app.state.service.stop()
-        app.state.store.engine.dispose()
+        try:
+            yield
+        finally:
+            app.state.service.stop()
+            app.state.store.engine.dispose()
+            app.state.service = None
 
     app = FastAPI(
         title="proplens",
