@@ -17,7 +17,8 @@ RSS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>The Example Gazette</title>
 <item><title>Council vote sparks row</title><link>http://news.test/1</link><guid>g1</guid>
 <pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>
-<description>&lt;p&gt;The corrupt council betrayed its voters.&lt;/p&gt;&lt;p&gt;Vote them out!&lt;/p&gt;</description></item>
+<description>&lt;p&gt;The corrupt council betrayed its voters.&lt;/p&gt;
+&lt;p&gt;Vote them out!&lt;/p&gt;</description></item>
 <item><title>Empty one</title><link>http://news.test/2</link></item>
 </channel></rss>"""
 
@@ -88,7 +89,7 @@ def test_rss_and_atom_feeds() -> None:
         and atom[0].article.id == "urn:a1"
         and atom[0].article.source == "Atom Daily"
     )
-    assert isinstance(list(read_feed("junk.xml", b"not a feed", Limits()))[0], Problem)
+    assert isinstance(next(read_feed("junk.xml", b"not a feed", Limits())), Problem)
 
 
 def test_ingest_counts_new_duplicates_and_rejects(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""proplens run: every pending article analysed once; a real SIGKILL mid-run loses nothing, doubles nothing."""
+"""proplens run: every pending article analysed once; a SIGKILL mid-run loses nothing, doubles nothing."""
 
 from __future__ import annotations
 
