@@ -100,9 +100,8 @@ def main() -> None:
     args = parser.parse_args()
     entities = [] if args.entities else ["--no-entities"]
     print(f"entities {'on' if args.entities else 'off'}; articles are copies of {DEV}")
-    print(
-        f"\n{'run':26} {'articles':>9} {'seconds':>9} {'articles/s':>11} {'s/article':>10} {'peak RSS MB':>12}"
-    )
+    header = f"{'run':26} {'articles':>9} {'seconds':>9} {'articles/s':>11} {'s/article':>10}"
+    print(f"\n{header} {'peak RSS MB':>12}")
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
 
