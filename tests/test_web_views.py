@@ -96,3 +96,32 @@ def test_static_files(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/static/report.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/static/../app.py").status_code == 404
     assert json.loads(client.get("/api/v1/health").text)["queued"] == 0
+
+
+def test_corpus_page_shows_the_report_and_its_plots(web_app, client) -> None:  # type: ignore[no-untyped-def]
+    from proplens.document import Analysis, Article, Span
+
+    empty = client.get("/corpus")
+    assert empty.status_code == 200 and "No corpus yet" in empty.text
+    assert client.get("/corpus/technique_profile.svg").status_code == 404
+    store = web_app[0].state.store
+    articles = [Article(f"gz{n}", f"Story {n}. The corrupt mayor lied.", source="Gazette") for n in range(3)]
+    store.add_articles(articles)
+    pending = store.pending("m-9", limit=10)
+    store.save_corpus_batch(
+        [
+            (
+                key,
+                Analysis(
+                    article, (Span(13, 20, "Loaded_Language", 0.5),), model="m-9", figures={"words": 7.0}
+                ),
+            )
+            for key, article in pending
+        ]
+    )
+    page = client.get("/corpus")
+    assert "3 articles" in page.text and "Gazette" in page.text and "Loaded language" in page.text
+    assert "corrupt" in page.text  # the most frequent fragment
+    plot = client.get("/corpus/technique_profile.svg")
+    assert plot.status_code == 200 and plot.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/corpus/nonsense.svg").status_code == 404

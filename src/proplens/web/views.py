@@ -197,3 +197,85 @@ async def about_page(request: Request) -> HTMLResponse:
             "limits": LIMITS_NOTE,
         },
     )
+
+
+def _corpus_report(request: Request) -> Any:
+    """The corpus report of the store's latest model (None when nothing has been analysed yet)."""
+    from proplens.corpus.report import build_report, collect_facts
+
+    store = request.app.state.store
+    grouping = "source" if store.corpus_has_sources() else "prefix"
+    facts = collect_facts((c.analysis for c in store.corpus_analyses()), grouping=grouping)
+    report = build_report(facts, grouping=grouping)
+    return report if report.articles else None
+
+
+@router.get("/corpus", response_class=HTMLResponse)
+async def corpus_page(request: Request) -> HTMLResponse:
+    from proplens.render.view import describe
+
+    report = await asyncio.to_thread(_corpus_report, request)
+    context: dict[str, Any] = {"active": "corpus", "report": None}
+    if report is not None:
+        overall = report.rows("all")
+        techniques_used = [r.technique for r in overall][:6]
+        outlets = []
+        for group in dict.fromkeys(r.group for r in report.rows("outlet")):
+            cells = {r.technique: r for r in report.rows("outlet") if r.group == group}
+            first = next(iter(cells.values()))
+            outlets.append(
+                {
+                    "name": group,
+                    "articles": first.articles,
+                    "cells": [
+                        f"{cells[t].rate_per_1000_words:.1f} ({cells[t].ci_low:.1f}-{cells[t].ci_high:.1f})"
+                        if t in cells
+                        else ""
+                        for t in techniques_used
+                    ],
+                }
+            )
+        context["report"] = {
+            "articles": f"{report.articles:,}",
+            "words": f"{report.words:,}",
+            "models": ", ".join(report.models),
+            "grouping": "outlet" if report.grouping == "source" else "article-id prefix (no outlet metadata)",
+            "overall": [
+                {
+                    "name": describe(r.technique).name,
+                    "css": css_class(r.technique),
+                    "spans": f"{r.spans:,}",
+                    "rate": f"{r.rate_per_1000_words:.2f}",
+                    "interval": f"{r.ci_low:.2f}-{r.ci_high:.2f}",
+                    "share": f"{r.share_of_articles:.0%}",
+                }
+                for r in overall
+            ],
+            "columns": [describe(t).name for t in techniques_used],
+            "outlets": outlets,
+            "fragments": [
+                {"technique": describe(t).name, "text": text, "count": n} for t, text, n in report.fragments
+            ],
+            "has_periods": any(r.group != "undated" for r in report.rows("period")),
+        }
+    return _page(request, "corpus.html.j2", context)
+
+
+@router.get("/corpus/{plot}.svg")
+async def corpus_plot(request: Request, plot: str) -> Response:
+    import tempfile
+    from pathlib import Path
+
+    from proplens.corpus.report import write_plots
+
+    if plot not in ("technique_profile", "technique_rate_over_time"):
+        raise HTTPException(404, "no such plot")
+    report = await asyncio.to_thread(_corpus_report, request)
+    if report is None:
+        raise HTTPException(404, "no corpus analyses yet")
+    with tempfile.TemporaryDirectory() as folder:
+        written = await asyncio.to_thread(write_plots, report, Path(folder), formats=("svg",))
+        wanted = [p for p in written if p.stem == plot]
+        if not wanted:
+            raise HTTPException(404, "this plot needs dated articles")
+        return Response(wanted[0].read_bytes(), media_type="image/svg+xml")
