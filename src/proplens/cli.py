@@ -308,7 +308,8 @@ def analyze_command(
     )
     failed = 0
     show_progress = chosen != OutputFormat.pretty or out is not None
-    with Sink(chosen, out, console=stdout) as sink, _analysis_progress(show_progress, inputs) as progress:
+    bar = _RateBar("analysing", _count_inputs(inputs), enabled=show_progress)
+    with Sink(chosen, out, console=stdout) as sink, bar:
         for item in results:
             if isinstance(item, Problem):
                 failed += 1
@@ -316,7 +317,7 @@ def analyze_command(
             else:
                 _report_warning(item)
                 sink.add(item)
-            progress.step()
+            bar.update(advance=1)
     done = f"analysed {sink.count} article{'s' if sink.count != 1 else ''}"
     if failed:
         done += f", {failed} input{'s' if failed != 1 else ''} failed"
@@ -335,44 +336,35 @@ def _report_warning(result: Result) -> None:
         stderr.print(f"[yellow]warning[/yellow] {result.origin}: {result.warning}", highlight=False)
 
 
-class _AnalysisProgress:
-    """A Rich progress bar on stderr with articles/s; a no-op when off."""
+class _RateBar:
+    """A Rich progress bar on stderr: count, articles/s, elapsed and remaining time; hidden when stderr is
+    not a terminal or when `enabled` is false."""
 
-    def __init__(self, progress: Progress | None, total: int | None) -> None:
-        self.progress = progress
-        self.task = progress.add_task("analysing", total=total, rate="-") if progress else None
+    def __init__(self, description: str, total: int | None = None, *, enabled: bool = True) -> None:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} articles/s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        shown = enabled and stderr.is_terminal
+        self.progress = Progress(*columns, console=stderr, transient=True, disable=not shown)
+        self.task = self.progress.add_task(description, total=total, rate="-")
 
-    def step(self) -> None:
-        if self.progress is None or self.task is None:
-            return
-        self.progress.advance(self.task)
+    def update(self, *, advance: int = 0, done: int | None = None, total: int | None = None) -> None:
+        self.progress.update(self.task, advance=advance, completed=done, total=total)
         state = self.progress.tasks[0]
         rate = state.completed / state.elapsed if state.elapsed else 0.0
         self.progress.update(self.task, rate=f"{rate:.1f}")
 
-    def __enter__(self) -> _AnalysisProgress:
-        if self.progress is not None:
-            self.progress.__enter__()
+    def __enter__(self) -> _RateBar:
+        self.progress.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.__exit__(None, None, None)
-
-
-def _analysis_progress(enabled: bool, inputs: Sequence[str]) -> _AnalysisProgress:
-    if not enabled or not stderr.is_terminal:
-        return _AnalysisProgress(None, None)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} articles/s"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    progress = Progress(*columns, console=stderr, transient=True)
-    return _AnalysisProgress(progress, _count_inputs(inputs))
+        self.progress.__exit__(None, None, None)
 
 
 def _count_inputs(inputs: Sequence[str]) -> int | None:
@@ -484,24 +476,14 @@ def run_command(
     from proplens.store import Store
 
     store = Store(db)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} articles/s"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-        task = progress.add_task("analysing", total=None, rate="-")
-
-        def advance(done: int, total: int) -> None:
-            state = progress.tasks[0]
-            rate = done / state.elapsed if state.elapsed else 0.0
-            progress.update(task, completed=done, total=total, rate=f"{rate:.1f}")
-
+    with _RateBar("analysing") as bar:
         report = run_corpus(
-            store, model=model, batch_size=batch_size, entities=entities, limit=limit, progress=advance
+            store,
+            model=model,
+            batch_size=batch_size,
+            entities=entities,
+            limit=limit,
+            progress=lambda done, total: bar.update(done=done, total=total),
         )
     stdout.print(
         f"analysed {report.analysed:,} articles with {report.model}; {report.remaining:,} still to do"
@@ -606,18 +588,10 @@ def batch_command(
     """Analyse JSONL/Parquet shards into Parquet: one row per article, one per span."""
     from proplens.corpus.batch import run_local, run_ray
 
-    columns = (
-        TextColumn("{task.description}"),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} articles/s"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-        task = progress.add_task(f"batch ({engine.value})", total=None, rate="-")
+    with _RateBar(f"batch ({engine.value})") as bar:
 
         def advance(done: int) -> None:
-            elapsed = progress.tasks[0].elapsed or 0.0
-            progress.update(task, completed=done, rate=f"{done / elapsed:.1f}" if elapsed else "-")
+            bar.update(done=done)
 
         if engine == Engine.local:
             result = run_local(
@@ -663,21 +637,11 @@ def _with_progress(
 ) -> list[Annotation]:
     """Run `run` over chunks of articles with a progress bar on stderr (articles/s and time left)."""
     results: list[Annotation] = []
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} articles/s"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task("predicting", total=len(articles), rate="-")
+    with _RateBar("predicting", len(articles)) as bar:
         for first in range(0, len(articles), 16):
             part = articles[first : first + 16]
             results.extend(run(part))
-            progress.advance(task, len(part))
-            elapsed = progress.tasks[0].elapsed or 0.0
-            progress.update(task, rate=f"{progress.tasks[0].completed / elapsed:.1f}" if elapsed else "-")
+            bar.update(advance=len(part))
     return results
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -178,7 +179,8 @@ def analyse_chunk(
 
 
 class ParquetSink:
-    """``articles.parquet`` and ``spans.parquet``, appended chunk by chunk, moved into place on close."""
+    """``articles.parquet`` and ``spans.parquet``, appended chunk by chunk; a context manager that moves
+    them into place (and records the run's duration) only when the block ends without error."""
 
     def __init__(self, directory: Path) -> None:
         import pyarrow as pa
@@ -210,6 +212,14 @@ class ParquetSink:
             self.writers["spans"].write_table(self.pa.Table.from_pylist(spans, self.schemas["spans"]))
         self.report.articles += len(articles)
         self.report.spans += len(spans)
+
+    def __enter__(self) -> ParquetSink:
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.report.seconds = time.perf_counter() - self.started
+        self.close(keep=kind is None)
 
     def close(self, *, keep: bool) -> None:
         for name, writer in self.writers.items():
@@ -243,30 +253,21 @@ def run_local(
     progress: Any = None,
 ) -> BatchReport:
     """The local engine: a process pool, chunks in order, at most 2 chunks per worker in flight."""
-    import time
-
     workers = workers or os.cpu_count() or 1
     threads = max(1, (os.cpu_count() or 1) // workers)
-    sink = ParquetSink(output)
-    started = time.perf_counter()
-    ok = False
-    try:
-        with ProcessPoolExecutor(workers, initializer=_load_worker, initargs=(model, threads)) as pool:
-            in_flight: deque[Future[Any]] = deque()
-            for chunk in _chunks(iter_input_articles(source), chunk_size):
-                in_flight.append(pool.submit(analyse_chunk, chunk, entities=entities))
-                if len(in_flight) >= 2 * workers:
-                    sink.add(in_flight.popleft().result())
-                    if progress:
-                        progress(sink.report.articles)
-            while in_flight:
+    pool = ProcessPoolExecutor(workers, initializer=_load_worker, initargs=(model, threads))
+    with ParquetSink(output) as sink, pool:
+        in_flight: deque[Future[Any]] = deque()
+        for chunk in _chunks(iter_input_articles(source), chunk_size):
+            in_flight.append(pool.submit(analyse_chunk, chunk, entities=entities))
+            if len(in_flight) >= 2 * workers:
                 sink.add(in_flight.popleft().result())
                 if progress:
                     progress(sink.report.articles)
-        ok = True
-    finally:
-        sink.close(keep=ok)
-    sink.report.seconds = time.perf_counter() - started
+        while in_flight:
+            sink.add(in_flight.popleft().result())
+            if progress:
+                progress(sink.report.articles)
     return sink.report
 
 
@@ -298,8 +299,6 @@ def run_ray(
     progress: Any = None,
 ) -> BatchReport:
     """The Ray engine: Ray Data reads the shards, an actor pool analyses, the driver writes the Parquet."""
-    import time
-
     import ray
 
     actors = actors or os.cpu_count() or 1
@@ -329,10 +328,7 @@ def run_ray(
         compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=max(0.1, min(1.0, cpus / actors)),
     )
-    sink = ParquetSink(output)
-    started = time.perf_counter()
-    ok = False
-    try:
+    with ParquetSink(output) as sink:
         for batch in analysed.iter_batches(batch_size=chunk_size, batch_format="pyarrow"):
             rows: dict[str, Any] = batch.to_pydict()  # type: ignore[union-attr]
             sink.add(
@@ -341,8 +337,4 @@ def run_ray(
             )
             if progress:
                 progress(sink.report.articles)
-        ok = True
-    finally:
-        sink.close(keep=ok)
-    sink.report.seconds = time.perf_counter() - started
     return sink.report

@@ -126,36 +126,13 @@ class Store:
     def save(self, analysis: Analysis) -> str:
         """Store the analysis (and its article); returns the new analysis id (used in permalinks)."""
         now = datetime.now(UTC)
-        article = analysis.article
-        document = analysis_to_dict(analysis)
-        analysis_id = secrets.token_hex(8)
         with self.session() as session, session.begin():
-            row = ArticleRow(
-                external_id=article.id,
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                published=article.published,
-                text=article.text,
-                content_hash=content_hash(article.text),
-                words=len(article.text.split()),
-                created_at=now,
-            )
+            row = _article_row(analysis.article, now, in_corpus=False)
             session.add(row)
             session.flush()
-            session.add(
-                AnalysisRow(
-                    id=analysis_id,
-                    article_id=row.id,
-                    model=analysis.model,
-                    taxonomy=analysis.scheme,
-                    created_at=now,
-                    propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
-                    spans=len(analysis.spans),
-                    document=json.dumps(document, ensure_ascii=False),
-                )
-            )
-        return analysis_id
+            analysis_row = _analysis_row(analysis, row.id, now, kind="web")
+            session.add(analysis_row)
+        return analysis_row.id
 
     def get(self, analysis_id: str) -> StoredAnalysis | None:
         """The stored analysis with this id, or None."""
@@ -211,20 +188,7 @@ class Store:
                     counts.duplicate += 1
                     continue
                 known.add(key)
-                session.add(
-                    ArticleRow(
-                        external_id=article.id,
-                        title=article.title,
-                        source=article.source,
-                        url=article.url,
-                        published=article.published,
-                        text=article.text,
-                        content_hash=key,
-                        in_corpus=True,
-                        words=len(article.text.split()),
-                        created_at=now,
-                    )
-                )
+                session.add(_article_row(article, now, in_corpus=True))
                 counts.new += 1
         return counts
 
@@ -269,20 +233,7 @@ class Store:
         """Store a batch of corpus analyses in one transaction: all of it or none of it."""
         now = datetime.now(UTC)
         with self.session() as session, session.begin():
-            for article_key, analysis in batch:
-                session.add(
-                    AnalysisRow(
-                        id=secrets.token_hex(8),
-                        article_id=article_key,
-                        model=analysis.model,
-                        taxonomy=analysis.scheme,
-                        created_at=now,
-                        propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
-                        spans=len(analysis.spans),
-                        document=json.dumps(analysis_to_dict(analysis), ensure_ascii=False),
-                        kind="corpus",
-                    )
-                )
+            session.add_all(_analysis_row(analysis, key, now, kind="corpus") for key, analysis in batch)
 
     def corpus_analyses(self, model: str | None = None) -> Iterator[CorpusAnalysis]:
         """Every corpus analysis (of `model`, default: the most recent model used), streamed."""
@@ -318,6 +269,35 @@ class Store:
             return True
         except SQLAlchemyError:
             return False
+
+
+def _article_row(article: Article, now: datetime, *, in_corpus: bool) -> ArticleRow:
+    return ArticleRow(
+        external_id=article.id,
+        title=article.title,
+        source=article.source,
+        url=article.url,
+        published=article.published,
+        text=article.text,
+        content_hash=content_hash(article.text),
+        in_corpus=in_corpus,
+        words=len(article.text.split()),
+        created_at=now,
+    )
+
+
+def _analysis_row(analysis: Analysis, article_key: int, now: datetime, *, kind: str) -> AnalysisRow:
+    return AnalysisRow(
+        id=secrets.token_hex(8),
+        article_id=article_key,
+        model=analysis.model,
+        taxonomy=analysis.scheme,
+        created_at=now,
+        propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
+        spans=len(analysis.spans),
+        document=json.dumps(analysis_to_dict(analysis), ensure_ascii=False),
+        kind=kind,
+    )
 
 
 def _article(row: ArticleRow) -> Article:
