@@ -71,6 +71,7 @@ def test_sigkill_mid_run_then_rerun_finishes_with_nothing_lost_or_doubled(tmp_pa
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     done_at_kill = _analyses(store)[0]
+    print(f"SIGKILL after {done_at_kill} of 40 corpus analyses were committed")
     assert process.returncode == -signal.SIGKILL
     assert 6 <= done_at_kill < 40, "the kill must land mid-run"
     assert done_at_kill % 2 == 0  # whole batches only: a batch is one transaction
@@ -79,3 +80,4 @@ def test_sigkill_mid_run_then_rerun_finishes_with_nothing_lost_or_doubled(tmp_pa
     assert finished.returncode == 0, finished.stderr
     assert f"analysed {40 - done_at_kill} articles" in finished.stdout
     assert _analyses(store) == (40, 40)
+    print(f"re-run: {finished.stdout.strip()}; now 40 analyses of 40 distinct articles")
