@@ -1,5 +1,6 @@
 """A tiny end-to-end training run: a 1-layer random BERT on four invented articles, exported and reloaded."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from proplens.models.detector import load_detector
 
 pytest.importorskip("torch")
 
-from proplens.models.training import resolve_base_encoder, train
+from proplens.models.training import resolve_base_encoder, soup, train
 
 
 def test_loss_decreases(tiny_run: tuple[Path, dict, list[str]]) -> None:
@@ -83,3 +84,27 @@ def test_semeval2021_memes_map_to_ptc_techniques(ptc_dir: Path, semeval2021_dir:
     assert len(data.train_articles) == 371 and len(data.dev_articles) == 75
     assert len(data.extra_articles) == 751 and len(data.extra_gold) == 1421
     assert all(a.article_id.startswith("s21-") and is_known(a.span.technique or "") for a in data.extra_gold)
+
+
+def test_soup_averages_runs_and_exports(tiny_run: tuple[Path, dict, list[str]], tmp_path: Path) -> None:
+    """A soup of a run with a perturbed copy of itself: the mean lies between them and is exported."""
+    import torch
+
+    run = tiny_run[0]
+    twin = tmp_path / "twin"
+    shutil.copytree(run, twin, ignore=shutil.ignore_patterns("model", "*.onnx"))
+    weights = torch.load(run / "best.pt", weights_only=True)
+    key = next(k for k, v in weights.items() if v.is_floating_point())
+    shifted = {k: (v + 1.0 if k == key else v) for k, v in weights.items()}
+    torch.save(shifted, twin / "best.pt")
+    messages: list[str] = []
+    results = soup([run, twin], run.parent / "corpus", tmp_path / "soup", log=messages.append)
+    averaged = torch.load(tmp_path / "soup" / "best.pt", weights_only=True)
+    assert torch.allclose(averaged[key], weights[key] + 0.5)
+    assert any(m.startswith("soup of 2 runs dev:") for m in messages)
+    assert "onnx_int8" in results and (tmp_path / "soup" / "model" / "encoder.onnx").is_file()
+    assert "(proplens soup)" in (tmp_path / "soup" / "train.toml").read_text(encoding="utf-8")
+    with pytest.raises(ModelError, match="at least two"):
+        soup([run], run.parent / "corpus", tmp_path / "x")
+    with pytest.raises(ModelError, match="not a finished run"):
+        soup([run, tmp_path / "nothing"], run.parent / "corpus", tmp_path / "x")
