@@ -17,8 +17,10 @@ from typing import TextIO
 
 from rich.console import Console
 
+from proplens.document import Annotation, Span
 from proplens.io._files import open_atomic
 from proplens.io.jsonl import analysis_to_dict
+from proplens.io.ptc import span_lines, technique_lines
 from proplens.render.html import render_html
 from proplens.render.terminal import render_analysis
 from proplens.runner import Result
@@ -80,11 +82,10 @@ class Sink:
         elif self.format == OutputFormat.jsonl:
             self._write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
         elif self.format == OutputFormat.ptc:
-            for span in analysis.spans:
-                self._write(f"{analysis.article.id}\t{span.technique}\t{span.start}\t{span.end}\n")
+            self._write(technique_lines(analysis.annotations()))
         elif self.format == OutputFormat.ptc_si:
-            for start, end in sorted({(s.start, s.end) for s in analysis.spans}):
-                self._write(f"{analysis.article.id}\t{start}\t{end}\n")
+            ranges = sorted({(s.start, s.end) for s in analysis.spans})
+            self._write(span_lines(Annotation(analysis.article.id, Span(a, b)) for a, b in ranges))
         else:
             self._kept.append(result)
 

@@ -30,6 +30,8 @@ __all__ = [
     "read_span_labels",
     "read_tc_template",
     "read_technique_labels",
+    "span_lines",
+    "technique_lines",
     "title_of",
     "write_articles",
     "write_labels_per_article",
@@ -109,20 +111,30 @@ def read_tc_template(path: str | Path, *, articles: Mapping[str, Article] | None
     return _read_labels(path, "template", articles, Scheme.PTC)
 
 
-def write_technique_labels(path: str | Path, annotations: Iterable[Annotation]) -> None:
-    """Write ``id<TAB>technique<TAB>start<TAB>end`` lines; every span must carry a technique."""
+def technique_lines(annotations: Iterable[Annotation]) -> str:
+    """``id<TAB>technique<TAB>start<TAB>end`` lines (the TC format); every span must carry a technique."""
     lines = []
     for annotation in annotations:
         span = annotation.span
         if span.technique is None:
             raise SpanError(f"span [{span.start}, {span.end}) of {annotation.article_id} has no technique")
         lines.append(f"{annotation.article_id}\t{span.technique}\t{span.start}\t{span.end}\n")
-    write_text_atomic(path, "".join(lines))
+    return "".join(lines)
+
+
+def span_lines(annotations: Iterable[Annotation]) -> str:
+    """``id<TAB>start<TAB>end`` lines (the SI format; techniques, if any, are dropped)."""
+    return "".join(f"{a.article_id}\t{a.span.start}\t{a.span.end}\n" for a in annotations)
+
+
+def write_technique_labels(path: str | Path, annotations: Iterable[Annotation]) -> None:
+    """Write ``id<TAB>technique<TAB>start<TAB>end`` lines; every span must carry a technique."""
+    write_text_atomic(path, technique_lines(annotations))
 
 
 def write_span_labels(path: str | Path, annotations: Iterable[Annotation]) -> None:
     """Write ``id<TAB>start<TAB>end`` lines (techniques, if any, are dropped)."""
-    write_text_atomic(path, "".join(f"{a.article_id}\t{a.span.start}\t{a.span.end}\n" for a in annotations))
+    write_text_atomic(path, span_lines(annotations))
 
 
 def write_tc_template(path: str | Path, annotations: Iterable[Annotation]) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from proplens import techniques
 from proplens.io.jsonl import analysis_to_dict
+from proplens.io.ptc import technique_lines
 from proplens.render.html import LIMITS_NOTE, render_html, report_context
 from proplens.render.view import css_class
 from proplens.techniques import Scheme
@@ -106,10 +107,9 @@ async def download_json(request: Request, analysis_id: str) -> Response:
 @router.get("/a/{analysis_id}.ptc")
 async def download_ptc(request: Request, analysis_id: str) -> Response:
     stored = await _stored(request, analysis_id)
-    analysis = stored.analysis
-    lines = "".join(f"{analysis.article.id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in analysis.spans)
     return PlainTextResponse(
-        lines, headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.labels"'}
+        technique_lines(stored.analysis.annotations()),
+        headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.labels"'},
     )
 
 
