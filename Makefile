@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install browser run test test-all lint format clean train ship benchmark
+.PHONY: install browser qemu run test test-all lint format clean train ship benchmark
 
 install: $(STAMP)
 
@@ -32,8 +32,16 @@ run: install
 	$(BIN)/proplens evaluate --task tc --model default --articles examples/demo-articles \
 		--gold examples/demo-task-flc-tc.labels
 
+## qemu: Debian's qemu-user, for the tests that run the detector on emulated CPUs (AVX2-only, SSE-only)
+qemu:
+	@if command -v qemu-x86_64 >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's qemu-user for the portability tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user >/dev/null; \
+	else echo "no qemu-x86_64 and no way to install it: the portability tests will be skipped"; fi
+
 ## test: install, then run the whole (fast) test suite
-test: install browser
+test: install browser qemu
 	$(BIN)/pytest
 
 ## test-all: also the slow tests

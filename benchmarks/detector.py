@@ -3,12 +3,15 @@
 Prints one row per variant: articles/s, tokens/s and peak RSS, each variant measured in a fresh child
 process so that peak memory is its own. Variants:
 
-- ``onnx-int8``: the shipped default model, as `proplens predict` runs it;
-- ``onnx-fp32``: the same graph exported without quantisation (needs the train extra to export);
+- ``onnx-int8``: the shipped default model (fused graph, int8-stored weights, fp32 arithmetic), as
+  `proplens predict` runs it;
+- ``onnx-fp32``: the same network exported without fusion or int8 storage (needs the train extra);
 - ``torch-fp32``: the same network run by torch (train extra);
 - ``roberta-large-torch``: the same pipeline with a randomly initialised encoder of RoBERTa-large size
   (24 layers, 1024 hidden, 355M parameters): the model class of the SemEval-2020 winners, on this CPU.
   It is slow, so it runs on the first ``--large-articles`` articles only.
+
+The first lines printed name the CPU and the instruction sets that decide onnxruntime's kernels.
 
 Usage: python benchmarks/detector.py [--articles DIR] [--threads N] [--variants a,b] [--large-articles N]
 """
@@ -31,6 +34,23 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = REPO.parent / "shared" / "data" / "ptc" / "dev-articles"
 VARIANTS = ("onnx-int8", "onnx-fp32", "torch-fp32", "roberta-large-torch")
 """Also ``export-fp32``: internal, writes the fp32 graph for ``onnx-fp32`` in a process of its own."""
+
+
+def cpu_description() -> str:
+    """The CPU model and whether it has AVX2, AVX-512, AVX-512 VNNI and AVX-VNNI (Linux /proc/cpuinfo)."""
+    model, flags = "unknown CPU", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and model == "unknown CPU":
+                model = value.strip()
+            elif key.strip() == "flags" and not flags:
+                flags = set(value.split())
+    except OSError:
+        pass
+    wanted = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+    have = ", ".join(f"{f} {'yes' if f in flags else 'no'}" for f in wanted)
+    return f"CPU: {model}, {os.cpu_count()} logical cores; {have}"
 
 
 def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[no-untyped-def]
@@ -155,11 +175,15 @@ def main() -> None:
         "peak_rss_mb",
         "load_s",
     )
+    print(cpu_description())
     print(f"threads: {args.threads}; articles: {args.articles}")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:
         print("| " + " | ".join(str(row[h]) for h in header) + " |")
+    speeds = {str(row["variant"]): float(row["articles_per_s"]) for row in rows}  # type: ignore[arg-type]
+    if "onnx-int8" in speeds and "roberta-large-torch" in speeds:
+        print(f"shipped vs RoBERTa-large-size: {speeds['onnx-int8'] / speeds['roberta-large-torch']:.1f}x")
 
 
 if __name__ == "__main__":

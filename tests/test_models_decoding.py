@@ -50,3 +50,65 @@ def test_peak_keeps_only_runs_that_reach_it() -> None:
     assert decode_spans(text, offsets, probabilities, threshold=0.3) == [(0, 5, 0.65), (9, 11, 0.45)]
     assert decode_spans(text, offsets, probabilities, threshold=0.3, peak=0.8) == [(0, 5, 0.65)]
     assert decode_spans(text, offsets, probabilities, threshold=0.3, peak=0.95) == []
+
+
+def test_a_span_does_not_end_on_a_function_word_or_a_comma() -> None:
+    text = "They are a gang of crooks and liars, and"
+    offsets = offsets_of(text)  # They are a gang of crooks and liars , and
+    probabilities = [0, 0, 0, 0.9, 0.9, 0.9, 0.9, 0, 0, 0]  # "gang of crooks and"
+    (span,) = decode_spans(text, offsets, probabilities, threshold=0.5, trim=True)
+    assert text[span[0] : span[1]] == "gang of crooks"
+    assert span[2] == pytest.approx(0.9)
+    untrimmed = decode_spans(text, offsets, probabilities, threshold=0.5)
+    assert text[untrimmed[0][0] : untrimmed[0][1]] == "gang of crooks and"
+    everything = [0.9] * len(offsets)
+    (whole,) = decode_spans(text, offsets, everything, threshold=0.5, max_gap=2, trim=True)
+    assert text[whole[0] : whole[1]] == "They are a gang of crooks and liars"
+
+
+def test_trimming_keeps_closing_quotes_and_never_empties_a_span() -> None:
+    from proplens.models.decoding import trim_span
+
+    text = "the so-called \u201cdialogue\u201d, and"
+    assert text[slice(*trim_span(text, 0, len(text)))] == "the so-called \u201cdialogue\u201d"
+    assert trim_span("and", 0, 3) == (0, 3)  # only a function word: left alone
+    assert trim_span(", hello", 0, 7) == (2, 7)
+
+
+def test_a_line_break_ends_a_span_unless_both_sides_are_sure() -> None:
+    text = "a total disgrace.\nInstead they lie"
+    offsets = offsets_of(text)  # a total disgrace . Instead they lie
+    weak = [0, 0.9, 0.9, 0.6, 0.4, 0, 0]
+    spans = decode_spans(text, offsets, weak, threshold=0.3, cross=0.5, trim=True)
+    assert [text[s:e] for s, e, _ in spans] == ["total disgrace", "Instead"]
+    sure = [0, 0.9, 0.9, 0.9, 0.9, 0, 0]
+    (joined,) = decode_spans(text, offsets, sure, threshold=0.3, cross=0.5)
+    assert "\n" in text[joined[0] : joined[1]]
+
+
+def test_a_sentence_end_inside_a_line_also_counts() -> None:
+    text = "Such elite. Instead we"
+    offsets = offsets_of(text)
+    spans = decode_spans(text, offsets, [0.9, 0.9, 0.9, 0.4, 0], threshold=0.3, cross=0.5, trim=True)
+    assert [text[s:e] for s, e, _ in spans] == ["Such elite", "Instead"]
+
+
+def test_a_b_tag_starts_a_new_span() -> None:
+    text = "corrupt crooks lying thugs"
+    offsets = offsets_of(text)
+    probabilities = [0.9, 0.9, 0.9, 0.9]
+    begins = [0.8, 0.1, 0.7, 0.1]  # B I B I
+    spans = decode_spans(text, offsets, probabilities, threshold=0.5, begin_probabilities=begins, split=0.3)
+    assert [text[s:e] for s, e, _ in spans] == ["corrupt crooks", "lying thugs"]
+    assert len(decode_spans(text, offsets, probabilities, threshold=0.5)) == 1
+    with pytest.raises(ValueError, match="begin probability"):
+        decode_spans(text, offsets, probabilities, threshold=0.5, split=0.3)
+
+
+def test_a_span_that_opens_a_quotation_takes_in_its_closing_mark() -> None:
+    from proplens.models.decoding import trim_span
+
+    text = "a fraudulent \u201celection\u201d was held"
+    assert text[slice(*trim_span(text, 0, 22))] == "a fraudulent \u201celection\u201d"
+    plain = 'the "dialogue" again'
+    assert plain[slice(*trim_span(plain, 4, 13))] == '"dialogue"'

@@ -2,10 +2,12 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from proplens.io import ptc
 from proplens.models.detector import DEFAULT_MODEL_DIR, load_detector
+from proplens.models.export import REFERENCE_TEXTS, reference_outputs
 from proplens.models.predict import dev_scores, encode_all
 from tests.conftest import REPO
 
@@ -50,3 +52,41 @@ def test_dev_scores_match_the_model_card(ptc_dir) -> None:  # type: ignore[no-un
         assert abs(scores[key] - recorded[key]) <= 0.01, (key, scores[key], recorded[key])
         assert f"{recorded[key]:.3f}" in card, f"MODEL_CARD.md does not state {key} = {recorded[key]:.3f}"
     assert json.loads((DEFAULT_MODEL_DIR / "detector.json").read_text())["dev_scores"]
+
+
+def test_reproduces_the_outputs_recorded_at_export_on_this_cpu() -> None:
+    """Same spans, techniques, scores (3 decimals) and span probabilities (1e-5) as on the export machine,
+    whatever this CPU's instruction set (AVX2, AVX-512, VNNI): see docs/detector.md."""
+    detector = load_detector()
+    recorded = detector.info.reference
+    here = reference_outputs(detector)
+    assert here["texts"] == recorded["texts"] and len(recorded["texts"]) >= 3
+    for mine, theirs in zip(here["span_probabilities"], recorded["span_probabilities"], strict=True):
+        assert len(mine) == len(theirs)
+        assert np.abs(np.asarray(mine) - np.asarray(theirs)).max() <= 1e-5
+    assert _rounded(here["spans"]) == _rounded(recorded["spans"])
+
+
+def test_int8_span_probabilities_stay_close_to_fp32() -> None:
+    """Quantisation moves a span probability by at most 0.05 (0.043 measured over dev windows at export);
+    saturating int8 kernels would move them by up to 0.3 in a logit on some CPUs and not on others."""
+    detector = load_detector()
+    here = reference_outputs(detector)["span_probabilities"]
+    fp32 = detector.info.reference["fp32_span_probabilities"]
+    for mine, theirs in zip(here, fp32, strict=True):
+        assert np.abs(np.asarray(mine) - np.asarray(theirs)).max() <= 0.05
+    parity = detector.info.dev_scores["parity"]["onnx_int8_vs_onnx_fp32"]
+    assert parity["span_probabilities"] <= 0.05
+
+
+def test_an_article_gets_the_same_result_whatever_it_is_analysed_with() -> None:
+    from proplens import Article
+
+    detector = load_detector()
+    alone = detector.analyze([Article("a", REFERENCE_TEXTS[1])])[0]
+    among = detector.analyze([Article("b", REFERENCE_TEXTS[2] * 30), Article("a", REFERENCE_TEXTS[1])])[1]
+    assert alone.spans == among.spans
+
+
+def _rounded(spans: list[list[list[object]]]) -> list[list[tuple[object, ...]]]:
+    return [[(s[0], s[1], s[2], round(float(s[3]), 3)) for s in article] for article in spans]  # type: ignore[arg-type]

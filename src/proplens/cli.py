@@ -727,6 +727,23 @@ def soup_command(
     sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
 
 
+@app.command("export")
+@_clean_errors
+def export_command(
+    run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+) -> None:
+    """Export a finished run again to RUN/model/ (ONNX, fused, int8), tuned and scored on dev."""
+    try:
+        from proplens.models.training import export_run
+    except ImportError as error:
+        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
+    results = export_run(
+        run, data, log=lambda message: stderr.print(message, highlight=False, soft_wrap=True)
+    )
+    sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
+
+
 @app.command("model")
 @_clean_errors
 def model_command(

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from proplens.document import Analysis, Article, Span
 from proplens.errors import ModelError
+from proplens.models.calibration import apply_span_calibration, span_calibration_features
 from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans
 from proplens.models.features import FEATURE_NAMES, span_features
@@ -62,6 +63,12 @@ class ModelInfo:
     """Runs of span tokens separated by at most this many non-word characters are joined."""
     peak: float = 0.0
     """A span is kept only if one of its tokens reaches this probability (hysteresis; <= threshold: off)."""
+    split: float | None = None
+    """A token with p(B) >= this (and above p(I)) starts a new span (None: off). See models/decoding.py."""
+    cross: float | None = None
+    """A span runs across a line break or sentence end only if both sides reach this (None: always)."""
+    trim: bool = False
+    """Spans do not end on function words or stray punctuation (see models/decoding.py)."""
     repetition_boost: float = 0.0
     """Added to Repetition's log-probability when the fragment occurs at least 3 times in the article.
 
@@ -69,9 +76,16 @@ class ModelInfo:
     repetition-count feature alone; this one number, tuned on dev, corrects that."""
     secondary: float = 0.5
     """A fragment gets a second (third, ...) technique when its probability is at least this."""
+    span_calibration: tuple[float, ...] = ()
+    """Logistic weights turning a span's token probabilities into P(it overlaps an annotated span)
+    (see models/calibration.py); empty: a span's score is its mean token probability."""
+    temperature: float = 1.0
+    """The technique head's logits are divided by this before the softmax (calibration)."""
     base_encoder: str = ""
     quantized: bool = False
     dev_scores: dict[str, Any] = field(default_factory=dict)
+    reference: dict[str, Any] = field(default_factory=dict)
+    """Outputs of a few short texts recorded at export, which every CPU must reproduce (see export.py)."""
 
     @property
     def model_id(self) -> str:
@@ -96,12 +110,14 @@ class ModelInfo:
 
 @dataclass(frozen=True, slots=True)
 class EncodedArticle:
-    """An article after the encoder pass: its tokens, each token's span probability and vector."""
+    """An article after the encoder pass: its tokens, each token's span probability (1 - p(O)), its
+    probability of beginning a span (p(B)) and its vector."""
 
     article: Article
     tokens: TokenizedText
     span_probabilities: Array
     hidden: Array
+    begin_probabilities: Array
 
 
 class Detector:
@@ -144,6 +160,7 @@ class Detector:
                 jobs.append((index, window, tokens.ids[window.token_start : window.token_end]))
         order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][2]))
         probabilities: list[Array | None] = [None] * len(jobs)
+        begins: list[Array | None] = [None] * len(jobs)
         vectors: list[Array | None] = [None] * len(jobs)
         for first in range(0, len(order), self.batch_size):
             batch = order[first : first + self.batch_size]
@@ -153,6 +170,7 @@ class Detector:
             for row, j in enumerate(batch):
                 content = slice(len(self.prefix), len(self.prefix) + len(jobs[j][2]))
                 probabilities[j] = 1.0 - tag_probabilities[row, content, 0]
+                begins[j] = tag_probabilities[row, content, 1]
                 vectors[j] = hidden[row, content]
         by_article: list[list[int]] = [[] for _ in articles]
         for j, job in enumerate(jobs):
@@ -162,11 +180,15 @@ class Detector:
             windows = [jobs[j][1] for j in mine]
             if windows:
                 span_probabilities = stitch(len(tokens), windows, [probabilities[j] for j in mine])  # type: ignore[misc]
+                begin_probabilities = stitch(len(tokens), windows, [begins[j] for j in mine])  # type: ignore[misc]
                 hidden_states = stitch(len(tokens), windows, [vectors[j] for j in mine])  # type: ignore[misc]
             else:
                 span_probabilities = np.zeros((0,), dtype=np.float32)
+                begin_probabilities = np.zeros((0,), dtype=np.float32)
                 hidden_states = np.zeros((0, 1), dtype=np.float32)
-            encoded.append(EncodedArticle(article, tokens, span_probabilities, hidden_states))
+            encoded.append(
+                EncodedArticle(article, tokens, span_probabilities, hidden_states, begin_probabilities)
+            )
         return encoded
 
     def _pad(self, windows: Sequence[Sequence[int]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -199,24 +221,47 @@ class Detector:
             peak = self.info.peak if peak is None else peak
         elif peak is None:
             peak = threshold + max(0.0, self.info.peak - self.info.threshold)
-        return decode_spans(
+        spans = decode_spans(
             encoded.article.text,
             encoded.tokens.offsets,
             encoded.span_probabilities.tolist(),
             threshold=threshold,
             max_gap=self.info.max_gap if max_gap is None else max_gap,
             peak=peak if peak > threshold else None,
+            begin_probabilities=encoded.begin_probabilities.tolist(),
+            split=self.info.split,
+            cross=self.info.cross,
+            trim=self.info.trim,
         )
+        if not self.info.span_calibration:
+            return spans
+        return [
+            (
+                start,
+                end,
+                apply_span_calibration(self.info.span_calibration, self.span_features(encoded, start, end)),
+            )
+            for start, end, _ in spans
+        ]
+
+    def span_features(self, encoded: EncodedArticle, start: int, end: int) -> list[float]:
+        """The calibration features of the character span ``[start, end)`` (see models/calibration.py)."""
+        found = token_range(encoded.tokens.offsets, start, end) or _nearest_token(
+            encoded.tokens.offsets, start
+        )
+        return span_calibration_features(encoded.span_probabilities[found[0] : found[1]].tolist())
 
     def classify(self, encoded: EncodedArticle, ranges: Sequence[tuple[int, int]]) -> Array:
         """Technique probabilities ``[len(ranges), n_techniques]`` for the given character ranges."""
+        return softmax(self.technique_logits(encoded, ranges) / self.info.temperature)
+
+    def technique_logits(self, encoded: EncodedArticle, ranges: Sequence[tuple[int, int]]) -> Array:
+        """The technique head's logits (with the repetition boost) for the given character ranges."""
         if not ranges:
             return np.zeros((0, len(self.info.techniques)), dtype=np.float32)
         text, offsets = encoded.article.text, encoded.tokens.offsets
         if not offsets:
-            return np.full(
-                (len(ranges), len(self.info.techniques)), 1 / len(self.info.techniques), np.float32
-            )
+            return np.zeros((len(ranges), len(self.info.techniques)), np.float32)
         lowered = text.lower()
         pooled, features = [], []
         for start, end in ranges:
@@ -227,7 +272,7 @@ class Detector:
         if self.info.repetition_boost and "Repetition" in self.info.techniques:
             repeated = np.array([_occurrences(lowered, text[s:e]) >= 3 for s, e in ranges])
             logits[repeated, self.info.techniques.index("Repetition")] += self.info.repetition_boost
-        return softmax(logits)
+        return logits
 
     def analyze(self, articles: Sequence[Article], *, threshold: float | None = None) -> list[Analysis]:
         """One `Analysis` per article: each detected fragment with its technique(s).

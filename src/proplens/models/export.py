@@ -1,9 +1,11 @@
-"""From a trained torch network to a shippable model directory: ONNX export, int8 quantisation, parity.
+"""From a trained torch network to a shippable model directory: ONNX export, graph fusion, int8, parity.
 
 The directory ``<out>/model/`` gets exactly the files `load_detector` reads (``encoder.onnx`` int8,
-``tokenizer.json``, ``technique_head.npz``, ``detector.json``, ``train.toml``); the fp32 graph stays in
+``tokenizer.json``, ``technique_head.npz``, ``detector.json``, ``train.toml``); the fp32 graphs stay in
 ``<out>/`` for comparison. Dev scores of torch, ONNX fp32 and ONNX int8 at the same operating point are
-recorded in ``detector.json``, with the largest logit differences. Needs the ``train`` extra.
+recorded in ``detector.json``, with the largest output differences and reference outputs of a few short
+texts that every CPU must reproduce (see docs/detector.md, "Same answers on every CPU").
+Needs the ``train`` extra.
 """
 
 from __future__ import annotations
@@ -25,11 +27,23 @@ from proplens.models.detector import (
     Detector,
     ModelInfo,
 )
+from proplens.models.heads import softmax
 from proplens.models.onnx_encoder import OnnxEncoder
-from proplens.models.predict import dev_scores, encode_all, tune_operating_point, tune_repetition_boost
+from proplens.models.predict import (
+    calibrate,
+    cross_validated_si,
+    dev_scores,
+    encode_all,
+    tune_operating_point,
+    tune_repetition_boost,
+)
 from proplens.models.windows import tokenize
 
-__all__ = ["export_onnx", "finalize", "quantize"]
+__all__ = ["export_onnx", "finalize", "optimize", "quantize"]
+
+DECODING_RULES: dict[str, Any] = {"trim": True, "cross": 0.5, "split": 0.3}
+"""The decoding rules of models/decoding.py, chosen on dev (MODEL_CARD.md, "What was tried"); the
+threshold, peak and max_gap are tuned with them in place."""
 
 FINE_GRID: dict[str, tuple[float, ...]] = {
     "thresholds": tuple(float(t) for t in np.round(np.arange(0.10, 0.501, 0.025), 3)),
@@ -40,11 +54,17 @@ FINE_GRID: dict[str, tuple[float, ...]] = {
 
 
 def export_onnx(network: Any, path: Path) -> None:
-    """Export ids/mask -> (tag_logits, hidden) with dynamic batch and length (TorchScript exporter)."""
+    """Export ids/mask -> (tag_logits, hidden) with dynamic batch and length (TorchScript exporter).
+
+    Attention is exported in its plain ("eager") form: onnxruntime's transformer optimiser recognises that
+    pattern and fuses it into one Attention node, which it cannot do with the SDPA form.
+    """
     import torch
 
     from proplens.models.network import EncoderGraph
 
+    if hasattr(network.encoder, "set_attn_implementation"):
+        network.encoder.set_attn_implementation("eager")
     graph = EncoderGraph(network).eval()
     ids = torch.randint(0, int(network.encoder.config.vocab_size), (2, 16))
     axes = {
@@ -64,25 +84,110 @@ def export_onnx(network: Any, path: Path) -> None:
         )
 
 
-def quantize(source: Path, target: Path) -> None:
-    """Dynamic int8 quantisation of the weights (per channel), activations quantised on the fly."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+def optimize(source: Path, target: Path, *, num_heads: int, hidden_size: int) -> None:
+    """onnxruntime's BERT graph fusions: one Attention node per layer, embeddings + LayerNorm, skip +
+    LayerNorm, bias + GELU. Fewer, larger kernels; the same outputs within float rounding."""
+    from onnxruntime.transformers import optimizer
 
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    model = optimizer.optimize_model(
+        str(source), model_type="bert", num_heads=num_heads, hidden_size=hidden_size, opt_level=1
+    )
+    model.save_model_to_file(str(target))
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Store every weight matrix as int8 (symmetric, one scale per output column); compute in fp32.
+
+    Each matrix becomes an int8 initializer and a DequantizeLinear node, which onnxruntime folds back into
+    an fp32 constant when the session is created (`OnnxEncoder`), so the file is a quarter of the fp32
+    graph and the arithmetic is fp32. Why not int8 arithmetic: with dynamically quantised activations, a
+    1-ulp difference between two CPUs' float kernels (SSE, AVX2, AVX-512) can move a tensor's zero point
+    and shift every value in it, and AVX2's u8 x s8 kernel saturates where VNNI's does not; int8 models
+    then gave other spans on other CPUs. In fp32 the CPUs differ by float rounding (1e-6). See
+    docs/detector.md.
+    """
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(source))
+    graph = model.graph
+    initializers, dequantize = [], []
+    for initializer in graph.initializer:
+        weight = numpy_helper.to_array(initializer)
+        if weight.dtype != np.float32 or weight.ndim != 2 or weight.size < 4096:
+            initializers.append(initializer)
+            continue
+        scale = (np.abs(weight).max(axis=0) / 127.0).astype(np.float32)
+        scale[scale == 0] = 1.0
+        values = np.clip(np.round(weight / scale), -127, 127).astype(np.int8)
+        name = initializer.name
+        initializers += [
+            numpy_helper.from_array(values, f"{name}_int8"),
+            numpy_helper.from_array(scale, f"{name}_scale"),
+        ]
+        dequantize.append(
+            helper.make_node(
+                "DequantizeLinear",
+                [f"{name}_int8", f"{name}_scale"],
+                [name],
+                axis=1,
+                name=f"{name}_dequantize",
+            )
+        )
+    nodes = list(graph.node)
+    del graph.initializer[:], graph.node[:]
+    graph.initializer.extend(initializers)
+    graph.node.extend(dequantize + nodes)
+    onnx.save(model, str(target))
 
 
 def max_logit_difference(
     a: Any, b: Any, windows: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]
 ) -> dict[str, float]:
-    """Largest absolute difference of tag logits and of token vectors between two encoders."""
-    tags, hidden = 0.0, 0.0
+    """Largest absolute difference of tag logits, span probabilities and token vectors of two encoders."""
+    tags, spans, hidden = 0.0, 0.0, 0.0
     for ids, mask in windows:
         tag_a, hid_a = a(ids, mask)
         tag_b, hid_b = b(ids, mask)
         keep = mask.astype(bool)
         tags = max(tags, float(np.abs(tag_a - tag_b)[keep].max()))
+        span_a, span_b = 1 - softmax(tag_a)[..., 0], 1 - softmax(tag_b)[..., 0]
+        spans = max(spans, float(np.abs(span_a - span_b)[keep].max()))
         hidden = max(hidden, float(np.abs(hid_a - hid_b)[keep].max()))
-    return {"tag_logits": tags, "hidden": hidden}
+    return {"tag_logits": tags, "span_probabilities": spans, "hidden": hidden}
+
+
+def one_window_at_a_time(encoder: Any) -> Any:
+    """The encoder fed window by window: batch-mates cannot move dynamic activation scales."""
+
+    def run(ids: np.ndarray[Any, Any], mask: np.ndarray[Any, Any]) -> tuple[Any, Any]:
+        outputs = [encoder(ids[i : i + 1], mask[i : i + 1]) for i in range(len(ids))]
+        return np.concatenate([o[0] for o in outputs]), np.concatenate([o[1] for o in outputs])
+
+    return run
+
+
+REFERENCE_TEXTS = (
+    "The corrupt mayor lied again. Vote them out!",
+    "Councillor Brandt, a known crook and a puppet of the developers, calls the vote a “consultation”.",
+    "Wake up, patriots: the reckless elite will take everything you love, and nobody will stop them!",
+)
+"""Short invented texts whose outputs every CPU must reproduce (recorded at export; tests compare)."""
+
+
+def reference_outputs(detector: Detector) -> dict[str, Any]:
+    """Span probabilities (7 decimals) and the analysed spans of `REFERENCE_TEXTS`, as recorded in
+    ``detector.json``: the shipped model must give these on any CPU (tests/test_models_shipped.py)."""
+    from proplens.document import Article
+
+    articles = [Article(f"reference-{i}", text) for i, text in enumerate(REFERENCE_TEXTS)]
+    encoded = detector.encode(articles)
+    analyses = detector.analyze(articles)
+    return {
+        "texts": list(REFERENCE_TEXTS),
+        "span_probabilities": [[round(float(p), 7) for p in e.span_probabilities] for e in encoded],
+        "spans": [[[s.start, s.end, s.technique, s.score] for s in a.spans] for a in analyses],
+    }
 
 
 def parity_batches(detector: Detector, articles: Any) -> list[tuple[Any, Any]]:
@@ -102,13 +207,24 @@ def finalize(
     from proplens.models.network import TorchEncoder
 
     info = ModelInfo(
-        max_tokens=config.max_tokens, overlap=config.overlap, base_encoder=config.base_encoder, quantized=True
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+        base_encoder=config.base_encoder,
+        quantized=True,
+        **DECODING_RULES,
     )
     torch_detector = Detector(tokenizer, TorchEncoder(network), network.numpy_head(), info, batch_size=16)
     model_dir = out / "model"
     model_dir.mkdir(parents=True, exist_ok=True)
-    fp32 = out / "encoder-fp32.onnx"
-    export_onnx(network, fp32)
+    exported, fp32 = out / "encoder-fp32-unfused.onnx", out / "encoder-fp32.onnx"
+    export_onnx(network, exported)
+    encoder_config = network.encoder.config
+    optimize(
+        exported,
+        fp32,
+        num_heads=int(encoder_config.num_attention_heads),
+        hidden_size=int(encoder_config.hidden_size),
+    )
     quantize(fp32, model_dir / ENCODER_FILE)
     onnx32 = OnnxEncoder(fp32)
     onnx8 = OnnxEncoder(model_dir / ENCODER_FILE)
@@ -116,7 +232,10 @@ def finalize(
     results: dict[str, Any] = {
         "parity": {
             "onnx_fp32_vs_torch": max_logit_difference(torch_detector.encoder, onnx32, windows),
-            "onnx_int8_vs_torch": max_logit_difference(torch_detector.encoder, onnx8, windows),
+            "onnx_int8_vs_onnx_fp32": max_logit_difference(onnx32, one_window_at_a_time(onnx8), windows),
+            "onnx_int8_vs_torch": max_logit_difference(
+                torch_detector.encoder, one_window_at_a_time(onnx8), windows
+            ),
         }
     }
     shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
@@ -128,6 +247,19 @@ def finalize(
     info = replace(info, repetition_boost=point["repetition_boost"])
     results["operating_point"] = point
     log(f"operating point (tuned on dev, int8): {point}")
+    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
+    results["cross_validated"] = cross_validated_si(shipped, shipped_encoded, corpus.dev_gold)
+    log(f"SI, operating point tuned on the other folds (5-fold over dev): {results['cross_validated']}")
+    calibration = calibrate(shipped, shipped_encoded, corpus.dev_gold)
+    info = replace(
+        info, span_calibration=tuple(calibration["span_calibration"]), temperature=calibration["temperature"]
+    )
+    results["calibration"] = calibration
+    log(
+        f"calibration (5-fold over dev): span ECE {calibration['span_ece_cross_validated']:.4f} "
+        f"(uncalibrated {calibration['span_ece_uncalibrated']:.4f}), "
+        f"technique ECE {calibration['technique_ece_cross_validated']:.4f}"
+    )
     for name, encoder in (("torch", torch_detector.encoder), ("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
         batch_size = 16 if name == "torch" else 1  # see load_detector: int8 results depend on batch-mates
         detector = Detector(tokenizer, encoder, torch_detector.head, info, batch_size=batch_size)
@@ -135,10 +267,14 @@ def finalize(
         results[name] = dev_scores(detector, encoded, corpus.dev_gold)
         log(f"{name} dev: {_brief(results[name])}")
 
+    reference = reference_outputs(Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1))
+    reference["fp32_span_probabilities"] = reference_outputs(
+        Detector(tokenizer, onnx32, torch_detector.head, info, batch_size=1)
+    )["span_probabilities"]
     np.savez(model_dir / HEAD_FILE, **torch_detector.head.state())  # type: ignore[arg-type]
     shutil.copy(out / TOKENIZER_FILE, model_dir / TOKENIZER_FILE)
     shutil.copy(out / "train.toml", model_dir / "train.toml")
-    replace(info, dev_scores=results).write(model_dir / INFO_FILE)
+    replace(info, dev_scores=results, reference=reference).write(model_dir / INFO_FILE)
     log(f"wrote {model_dir}: {sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6:.1f} MB")
     return results
 

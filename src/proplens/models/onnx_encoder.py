@@ -1,4 +1,6 @@
-"""Run the exported encoder graph with onnxruntime: token ids in, tag logits and token vectors out."""
+"""Run the exported encoder graph with onnxruntime: token ids in, tag logits and token vectors out.
+
+The shipped graph stores its weights as int8 and computes in fp32 (see `export.quantize`)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        # int8-stored weights (DequantizeLinear of a constant) are folded into fp32 constants at load time
+        # instead of being kept for int8 kernels: fp32 arithmetic, the same answers on every CPU
+        options.add_session_config_entry("session.disable_quant_qdq", "1")
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime raises its own untyped errors

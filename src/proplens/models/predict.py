@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from proplens.document import Annotation, Article, Span
+from proplens.models.calibration import (
+    apply_span_calibration,
+    expected_calibration_error,
+    fit_logistic,
+    fit_temperature,
+    reliability_table,
+)
+from proplens.models.decoding import END_WORDS
 from proplens.models.detector import Detector, EncodedArticle
+from proplens.models.heads import softmax
 from proplens.scoring import si, tc
 
-__all__ = ["predict_si", "predict_tc", "tune_operating_point"]
+__all__ = ["calibrate", "cross_validated_si", "predict_si", "predict_tc", "tune_operating_point"]
 
 
 def _chunks(articles: Sequence[Article], size: int) -> Iterable[Sequence[Article]]:
@@ -132,11 +142,119 @@ def dev_scores(
     detector: Detector, encoded: Sequence[EncodedArticle], gold: Sequence[Annotation]
 ) -> dict[str, float]:
     """SI at the model's operating point and TC on the gold fragments (the official task set-up)."""
-    si_scores = si.compute(predictions=spans_of(detector, encoded), references=gold)
+    predicted = spans_of(detector, encoded)
+    si_scores = si.compute(predictions=predicted, references=gold)
     tc_scores = tc.compute(predictions=techniques_for(detector, encoded, gold), references=gold)
     return {
         "si_precision": si_scores["precision"],
         "si_recall": si_scores["recall"],
         "si_f1": si_scores["f1"],
+        **span_shapes(predicted, gold, {e.article.id: e.article.text for e in encoded}),
         **{f"tc_{k}": v for k, v in tc_scores.items()},
+    }
+
+
+def span_shapes(
+    predicted: Sequence[Annotation], gold: Sequence[Annotation], texts: dict[str, str]
+) -> dict[str, float]:
+    """What a reader notices in the detected spans: how many there are, the share that overlaps no gold
+    span at all, that crosses a line break, and that ends on a function word (see models/decoding.py)."""
+    ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for line in gold:
+        ranges[line.article_id].append((line.span.start, line.span.end))
+    lonely = crossing = function_word = 0
+    for p in predicted:
+        start, end = p.span.start, p.span.end
+        lonely += not any(s < end and start < e for s, e in ranges.get(p.article_id, []))
+        fragment = texts[p.article_id][start:end]
+        crossing += "\n" in fragment
+        words = fragment.lower().split()
+        function_word += bool(words) and words[-1].strip(",.;:") in END_WORDS
+    count = max(len(predicted), 1)
+    return {
+        "spans_predicted": float(len(predicted)),
+        "spans_without_gold_overlap": lonely / count,
+        "spans_crossing_line_break": crossing / count,
+        "spans_ending_on_function_word": function_word / count,
+    }
+
+
+def article_folds(encoded: Sequence[EncodedArticle], folds: int = 5) -> list[set[str]]:
+    """Articles dealt round-robin (by id) into `folds` folds, for cross-validation over dev articles."""
+    ids = sorted(e.article.id for e in encoded)
+    return [set(ids[k::folds]) for k in range(folds)]
+
+
+def cross_validated_si(
+    detector: Detector, encoded: Sequence[EncodedArticle], gold: Sequence[Annotation], *, folds: int = 5
+) -> dict[str, float]:
+    """SI when the operating point is tuned (coarse grid) on the other folds' articles, never on the
+    articles it is applied to: an honest estimate of the tuned figure on unseen text."""
+    predictions: list[Annotation] = []
+    for fold in article_folds(encoded, folds):
+        rest = [e for e in encoded if e.article.id not in fold]
+        point = tune_operating_point(detector, rest, [g for g in gold if g.article_id not in fold])
+        options = {"threshold": point["threshold"], "max_gap": point["max_gap"], "peak": point["peak"]}
+        mine = [e for e in encoded if e.article.id in fold]
+        predictions.extend(spans_of(detector, mine, **options))
+    scores = si.compute(predictions=predictions, references=gold)
+    return {"si_precision": scores["precision"], "si_recall": scores["recall"], "si_f1": scores["f1"]}
+
+
+def calibrate(
+    detector: Detector, encoded: Sequence[EncodedArticle], gold: Sequence[Annotation], *, folds: int = 5
+) -> dict[str, Any]:
+    """Fit the span calibration and the technique temperature on all dev articles, and measure both by
+    cross-validation over dev articles (fit on the other folds, score the held-out fold)."""
+    base = detector.with_operating_point(span_calibration=(), temperature=1.0)
+    gold_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for line in gold:
+        gold_ranges[line.article_id].append((line.span.start, line.span.end))
+    span_rows: list[tuple[str, list[float], bool]] = []
+    technique_rows: list[tuple[str, np.ndarray[Any, Any], int, set[int]]] = []
+    for e in encoded:
+        ranges = gold_ranges.get(e.article.id, [])
+        for start, end, _ in base.find_spans(e):
+            hit = any(s < end and start < t for s, t in ranges)
+            span_rows.append((e.article.id, base.span_features(e, start, end), hit))
+        unique = list(dict.fromkeys(ranges))
+        if unique:
+            logits = base.technique_logits(e, unique)
+            for (start, end), row in zip(unique, logits, strict=True):
+                techniques = {
+                    base.info.techniques.index(g.span.technique)
+                    for g in gold
+                    if g.article_id == e.article.id and (g.span.start, g.span.end) == (start, end)
+                }
+                for technique in techniques:
+                    technique_rows.append((e.article.id, row, technique, techniques))
+    span_probabilities: list[float] = []
+    span_outcomes: list[bool] = []
+    top_probabilities: list[float] = []
+    top_outcomes: list[bool] = []
+    for fold in article_folds(encoded, folds):
+        train = [r for r in span_rows if r[0] not in fold]
+        weights = fit_logistic(np.array([r[1] for r in train]), np.array([r[2] for r in train], dtype=float))
+        for row in (r for r in span_rows if r[0] in fold):
+            span_probabilities.append(apply_span_calibration(weights, row[1]))
+            span_outcomes.append(row[2])
+        fitted = [r for r in technique_rows if r[0] not in fold]
+        temperature = fit_temperature(np.stack([r[1] for r in fitted]), [r[2] for r in fitted])
+        for row in (r for r in technique_rows if r[0] in fold):
+            probabilities = softmax((row[1][None, :] / temperature).astype(np.float32))[0]
+            top_probabilities.append(float(probabilities.max()))
+            top_outcomes.append(int(probabilities.argmax()) in row[3])
+    raw = [apply_span_calibration([0.0, 1.0, 0.0, 0.0], r[1]) for r in span_rows]  # the mean probability
+    return {
+        "span_calibration": fit_logistic(
+            np.array([r[1] for r in span_rows]), np.array([r[2] for r in span_rows], dtype=float)
+        ),
+        "temperature": fit_temperature(
+            np.stack([r[1] for r in technique_rows]), [r[2] for r in technique_rows]
+        ),
+        "span_ece_uncalibrated": expected_calibration_error(raw, [r[2] for r in span_rows]),
+        "span_ece_cross_validated": expected_calibration_error(span_probabilities, span_outcomes),
+        "span_reliability_cross_validated": reliability_table(span_probabilities, span_outcomes),
+        "technique_ece_cross_validated": expected_calibration_error(top_probabilities, top_outcomes),
+        "technique_reliability_cross_validated": reliability_table(top_probabilities, top_outcomes),
     }

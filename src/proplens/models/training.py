@@ -277,10 +277,8 @@ def soup(
     must share the base encoder and head shapes; the first run's config and tokenizer are used.
     """
     import torch
-    from transformers import AutoModel
 
     from proplens.models.config import load_config
-    from proplens.models.network import DetectorNetwork
 
     folders = [Path(r) for r in runs]
     if len(folders) < 2:
@@ -299,11 +297,7 @@ def soup(
         recipe.write(
             f"# weights: the mean of the runs {', '.join(str(f) for f in folders)} (proplens soup)\n"
         )
-    network = DetectorNetwork(
-        AutoModel.from_pretrained(resolve_base_encoder(config.base_encoder)),
-        len(FEATURE_NAMES),
-        len(PTC_TECHNIQUE_IDS),
-    )
+    network = new_network(config)
     try:
         network.load_state_dict(_average([torch.load(f / "best.pt", weights_only=True) for f in folders]))
     except (RuntimeError, KeyError) as error:
@@ -313,6 +307,44 @@ def soup(
     from proplens.models.export import finalize
 
     return finalize(network, tokenizer, config, corpus, out, log=log)
+
+
+def export_run(run: str | Path, data: str | Path, *, log: Log = print) -> dict[str, Any]:
+    """Export a finished run again (``RUN/best.pt`` -> ``RUN/model/``): ONNX, fusion, int8, dev tuning.
+
+    For when the export changed but the weights did not: no training step is repeated.
+    """
+    import torch
+
+    from proplens.models.config import load_config
+
+    folder = Path(run)
+    if not (folder / "best.pt").is_file() or not (folder / "train.toml").is_file():
+        raise ModelError(f"not a finished run (no best.pt or train.toml): {folder}")
+    config = load_config(folder / "train.toml")
+    corpus = load_training_data(data, config)
+    tokenizer = load_tokenizer(folder / "tokenizer.json")
+    network = new_network(config)
+    try:
+        network.load_state_dict(torch.load(folder / "best.pt", weights_only=True))
+    except (RuntimeError, KeyError) as error:
+        raise ModelError(f"{folder / 'best.pt'} does not fit the configured network: {error}") from None
+    from proplens.models.export import finalize
+
+    return finalize(network, tokenizer, config, corpus, folder, log=log)
+
+
+def new_network(config: TrainConfig) -> Any:
+    """The detector network on the configured base encoder, before any fine-tuned weights are loaded."""
+    from transformers import AutoModel
+
+    from proplens.models.network import DetectorNetwork
+
+    return DetectorNetwork(
+        AutoModel.from_pretrained(resolve_base_encoder(config.base_encoder)),
+        len(FEATURE_NAMES),
+        len(PTC_TECHNIQUE_IDS),
+    )
 
 
 def _evaluate(
