@@ -90,3 +90,16 @@ def test_an_article_gets_the_same_result_whatever_it_is_analysed_with() -> None:
 
 def _rounded(spans: list[list[list[object]]]) -> list[list[tuple[object, ...]]]:
     return [[(s[0], s[1], s[2], round(float(s[3]), 3)) for s in article] for article in spans]  # type: ignore[arg-type]
+
+
+def test_batched_windows_give_the_outputs_of_one_window_at_a_time() -> None:
+    from proplens import Article
+    from proplens.models.detector import Detector
+
+    shipped = load_detector()
+    articles = [Article(str(i), text * (i + 1)) for i, text in enumerate(REFERENCE_TEXTS)]
+    one = shipped.encode(articles)
+    batched = Detector(shipped.tokenizer, shipped.encoder, shipped.head, shipped.info, batch_size=8)
+    for a, b in zip(one, batched.encode(articles), strict=True):
+        assert np.abs(a.span_probabilities - b.span_probabilities).max() <= 1e-5
+        assert np.abs(a.hidden - b.hidden).max() <= 1e-5
