@@ -755,7 +755,7 @@ def model_command(
     if as_json:
         sys.stdout.write(json.dumps(dataclasses.asdict(info), indent=2) + "\n")
         return
-    precision = "int8" if info.quantized else "fp32"
+    precision = "int8-stored weights, fp32 arithmetic" if info.quantized else "fp32"
     stdout.print(
         f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
         f"windows of {info.max_tokens} tokens (overlap {info.overlap})"
@@ -764,6 +764,22 @@ def model_command(
         f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}, "
         f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}"
     )
+    stdout.print(
+        f"decoding: B tags start spans at p(B) >= {info.split}, sentence ends crossed at p >= {info.cross}, "
+        f"phrase ends trimmed: {'yes' if info.trim else 'no'}"
+    )
+    calibration = info.dev_scores.get("calibration")
+    if calibration:
+        stdout.print(
+            f"calibration (5-fold over dev): span ECE {calibration['span_ece_cross_validated']:.3f}, "
+            f"technique ECE {calibration['technique_ece_cross_validated']:.3f} "
+            f"(temperature {info.temperature})"
+        )
+    validated = info.dev_scores.get("cross_validated")
+    if validated:
+        stdout.print(
+            f"SI F1 with the operating point tuned on other dev articles (5-fold): {validated['si_f1']:.3f}"
+        )
     variants: dict[str, Any] = {
         v: info.dev_scores[v] for v in ("torch", "onnx_fp32", "onnx_int8") if v in info.dev_scores
     }
