@@ -697,16 +697,24 @@ def train_command(
     The model to ship ends up in [bold]OUT/model/[/bold]; copy it to src/proplens/models/default/.
     """
     settings = load_config(config)
+    _print_results(_training("train")(settings, data, out, resume=resume, log=_log))
+
+
+def _training(name: str) -> Any:
+    """A function of proplens.models.training, or a clean error when the train extra is missing."""
     try:
-        from proplens.models.training import train
+        from proplens.models import training
     except ImportError as error:
-        raise ModelError(f"training needs the train extra (pip install 'proplens[train]'): {error}") from None
+        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
+    return getattr(training, name)
 
-    def log(message: str) -> None:
-        stderr.print(message, highlight=False, soft_wrap=True)
 
-    results = train(settings, data, out, resume=resume, log=log)
+def _print_results(results: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
+
+
+def _log(message: str) -> None:
+    stderr.print(message, highlight=False, soft_wrap=True)
 
 
 @app.command("soup")
@@ -717,14 +725,7 @@ def soup_command(
     out: Annotated[Path, typer.Option(help="Run folder for the averaged model (exported to OUT/model/).")],
 ) -> None:
     """Average the weights of several runs into one model (a model soup), tune it on dev and export it."""
-    try:
-        from proplens.models.training import soup
-    except ImportError as error:
-        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
-    results = soup(
-        runs, data, out, log=lambda message: stderr.print(message, highlight=False, soft_wrap=True)
-    )
-    sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
+    _print_results(_training("soup")(runs, data, out, log=_log))
 
 
 @app.command("export")
@@ -733,15 +734,8 @@ def export_command(
     run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
     data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
 ) -> None:
-    """Export a finished run again to RUN/model/ (ONNX, fused, int8), tuned and scored on dev."""
-    try:
-        from proplens.models.training import export_run
-    except ImportError as error:
-        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
-    results = export_run(
-        run, data, log=lambda message: stderr.print(message, highlight=False, soft_wrap=True)
-    )
-    sys.stdout.write(json.dumps(results, indent=2, default=float) + "\n")
+    """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
+    _print_results(_training("export_run")(run, data, log=_log))
 
 
 @app.command("model")
