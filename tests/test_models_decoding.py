@@ -112,3 +112,54 @@ def test_a_span_that_opens_a_quotation_takes_in_its_closing_mark() -> None:
     assert text[slice(*trim_span(text, 0, 22))] == "a fraudulent \u201celection\u201d"
     plain = 'the "dialogue" again'
     assert plain[slice(*trim_span(plain, 4, 13))] == '"dialogue"'
+
+
+def _viterbi(text: str, spans: list[float], begins: list[float], **options: float) -> list[str]:
+    from proplens.models.decoding import viterbi_spans
+
+    found = viterbi_spans(text, offsets_of(text), spans, begins, **options)  # type: ignore[arg-type]
+    return [text[s:e] for s, e, _ in found]
+
+
+def test_viterbi_finds_the_b_i_runs() -> None:
+    text = "They are corrupt lying thugs and crooks"
+    spans = [0.05, 0.05, 0.9, 0.9, 0.9, 0.1, 0.8]
+    begins = [0.01, 0.01, 0.8, 0.1, 0.1, 0.01, 0.7]
+    assert _viterbi(text, spans, begins, bias=0.0) == ["corrupt lying thugs", "crooks"]
+
+
+def test_viterbi_starts_a_span_where_the_tagger_says_i_after_o() -> None:
+    """I never follows O: an I-heavy token after an O token still opens a (valid) span."""
+    text = "the mayor lied"
+    assert _viterbi(text, [0.05, 0.05, 0.9], [0.01, 0.01, 0.2], bias=0.0) == ["lied"]
+
+
+def test_viterbi_never_crosses_a_line_break_or_a_sentence_end() -> None:
+    text = "an utter disgrace.\nTotal fraud"
+    spans = [0.9, 0.9, 0.9, 0.9, 0.9, 0.9]
+    begins = [0.8, 0.05, 0.05, 0.05, 0.05, 0.05]
+    assert _viterbi(text, spans, begins, bias=0.0) == ["an utter disgrace", "Total fraud"]
+
+
+def test_viterbi_bias_and_peak() -> None:
+    text = "a rather dangerous plan"
+    spans = [0.1, 0.3, 0.45, 0.1]
+    begins = [0.05, 0.25, 0.1, 0.05]
+    assert _viterbi(text, spans, begins, bias=0.0) == []
+    assert _viterbi(text, spans, begins, bias=1.5) == ["rather dangerous"]
+    assert _viterbi(text, spans, begins, bias=1.5, peak=0.5) == []
+
+
+def test_a_begin_penalty_joins_neighbouring_spans() -> None:
+    text = "crooks liars"
+    spans, begins = [0.9, 0.9], [0.6, 0.5]
+    assert _viterbi(text, spans, begins, bias=0.0) == ["crooks", "liars"]
+    assert _viterbi(text, spans, begins, bias=0.0, begin_penalty=-2.0) == ["crooks liars"]
+
+
+def test_viterbi_input_checks() -> None:
+    from proplens.models.decoding import viterbi_spans
+
+    assert viterbi_spans("", [], [], [], bias=1.0) == []
+    with pytest.raises(ValueError, match="begin probabilities"):
+        viterbi_spans("a b", [(0, 1), (2, 3)], [0.5, 0.5], [0.5], bias=1.0)

@@ -24,7 +24,7 @@ def main() -> None:
     directory = sys.argv[1] if len(sys.argv) > 1 else str(DEFAULT_MODEL_DIR)
     info = ModelInfo.read(__import__("pathlib").Path(directory) / "detector.json")
     scores = info.dev_scores
-    print("| dev (75 articles) | torch fp32 | ONNX fp32 | ONNX int8 (shipped) |")
+    print("| dev (75 articles) | torch fp32 | ONNX fp32 | ONNX int8-stored (shipped) |")
     print("|---|---:|---:|---:|")
     for label, key in KEYS:
         row = [f"{scores[v][key]:.3f}" for v in ("torch", "onnx_fp32", "onnx_int8")]
@@ -45,15 +45,21 @@ def main() -> None:
         )
     print()
     parity = scores["parity"]
+    if info.decoder == "viterbi":
+        point = (
+            f"Viterbi decoder, bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, "
+            f"peak {info.peak}"
+        )
+    else:
+        point = f"threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}"
     print(
-        f"Operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}, repetition "
-        f"boost {info.repetition_boost}; windows of "
+        f"Operating point: {point}, repetition boost {info.repetition_boost}; windows of "
         f"{info.max_tokens} tokens overlapping by {info.overlap}. Largest |difference| on dev windows: "
         f"ONNX fp32 vs torch tag logits {parity['onnx_fp32_vs_torch']['tag_logits']:.1e}, token vectors "
-        f"{parity['onnx_fp32_vs_torch']['hidden']:.1e}; ONNX int8 vs torch tag logits "
-        f"{parity['onnx_int8_vs_torch']['tag_logits']:.2f}, token vectors {parity['onnx_int8_vs_torch']['hidden']:.2f}."
+        f"{parity['onnx_fp32_vs_torch']['hidden']:.1e}; shipped (int8-stored) vs torch tag logits "
+        f"{parity['onnx_int8_vs_torch']['tag_logits']:.2f}, token vectors "
+        f"{parity['onnx_int8_vs_torch']['hidden']:.2f}."
     )
-
 
 if __name__ == "__main__":
     main()

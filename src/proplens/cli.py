@@ -754,14 +754,19 @@ def model_command(
         f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
         f"windows of {info.max_tokens} tokens (overlap {info.overlap})"
     )
-    stdout.print(
-        f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}, "
-        f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}"
-    )
-    stdout.print(
-        f"decoding: B tags start spans at p(B) >= {info.split}, sentence ends crossed at p >= {info.cross}, "
-        f"phrase ends trimmed: {'yes' if info.trim else 'no'}"
-    )
+    if info.decoder != "viterbi":
+        stdout.print(f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}")
+    stdout.print(f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}")
+    if info.decoder == "viterbi":
+        stdout.print(
+            f"decoding: constrained Viterbi (bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, "
+            f"peak {info.peak}), phrase ends trimmed: {'yes' if info.trim else 'no'}"
+        )
+    else:
+        stdout.print(
+            f"decoding: B tags start spans at p(B) >= {info.split}, sentence ends crossed at p >= "
+            f"{info.cross}, phrase ends trimmed: {'yes' if info.trim else 'no'}"
+        )
     calibration = info.dev_scores.get("calibration")
     if calibration:
         stdout.print(

@@ -16,14 +16,21 @@ precision by the number of predicted spans, so fragments are costly). Then, each
   other than opening quotes, "(" and "#": in the training corpus 15 of 6,128 spans end on such a word.
 
 Spans are finally snapped outwards to whole words, so a span never starts or ends inside a word.
+
+`viterbi_spans` decodes the same probabilities differently, and better on dev (see the model card): the most
+probable *valid* BIO sequence (I never follows O; after a line break or sentence end only B or O), with
+`bias` added to the log-probabilities of B and I (the tagger is trained on text that is 90% O, so its
+argmax finds too little) and `begin_penalty` added whenever a B follows a span token (fewer, longer spans).
+Each B I* run is a span, kept if one of its tokens reaches `peak`, then trimmed and snapped as above.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
-__all__ = ["END_WORDS", "decode_spans", "snap_to_words", "trim_span"]
+__all__ = ["END_WORDS", "decode_spans", "snap_to_words", "trim_span", "viterbi_spans"]
 
 END_WORDS = frozenset(
     [
@@ -128,6 +135,88 @@ def decode_spans(
             start, end, score = before[0], max(end, before[1]), max(score, before[2])
         spans.append((start, end, float(score)))
     return spans
+
+
+def viterbi_spans(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    begin_probabilities: Sequence[float],
+    *,
+    bias: float,
+    begin_penalty: float = 0.0,
+    peak: float = 0.0,
+    trim: bool = True,
+) -> list[tuple[int, int, float]]:
+    """``(start, end, score)`` spans of the most probable valid BIO sequence; score: mean span probability."""
+    if not (len(offsets) == len(probabilities) == len(begin_probabilities)):
+        raise ValueError(
+            f"{len(offsets)} token offsets, {len(probabilities)} probabilities, "
+            f"{len(begin_probabilities)} begin probabilities"
+        )
+    n = len(offsets)
+    if n == 0:
+        return []
+    impossible = -1e9
+    back: list[tuple[int, int, int]] = []
+    first_o, first_b, _ = _emissions(probabilities[0], begin_probabilities[0], bias)
+    scores = (first_o, first_b, impossible)  # a text cannot start inside a span
+    for index in range(1, n):
+        o_e, b_e, i_e = _emissions(probabilities[index], begin_probabilities[index], bias)
+        so, sb, si = scores
+        # O <- best of (O, B, I); B <- O, or B/I with the begin penalty; I <- B or I, never O
+        from_o = 0 if so >= sb and so >= si else (1 if sb >= si else 2)
+        to_o = scores[from_o]
+        b_from_span = max(sb, si) + begin_penalty
+        from_b = 0 if so >= b_from_span else (1 if sb >= si else 2)
+        to_b = so if from_b == 0 else b_from_span
+        if _sentence_boundary(text, offsets[index - 1][1], offsets[index][0]):
+            from_i, to_i = 1, impossible
+        else:
+            from_i = 1 if sb >= si else 2
+            to_i = max(sb, si)
+        back.append((from_o, from_b, from_i))
+        scores = (to_o + o_e, to_b + b_e, to_i + i_e)
+    tags = [0] * n
+    tags[-1] = max(range(3), key=lambda t: scores[t])
+    for index in range(n - 1, 0, -1):
+        tags[index - 1] = back[index - 1][tags[index]]
+    runs: list[list[int]] = []
+    current: list[int] | None = None
+    for index, tag in enumerate(tags):
+        if tag == 1:
+            current = [index]
+            runs.append(current)
+        elif tag == 2 and current is not None:
+            current.append(index)
+        else:
+            current = None
+    spans: list[tuple[int, int, float]] = []
+    for run in runs:
+        if max(probabilities[k] for k in run) < peak:
+            continue
+        start, end = snap_to_words(text, offsets[run[0]][0], offsets[run[-1]][1])
+        if trim:
+            start, end = trim_span(text, start, end)
+            run = [k for k in run if offsets[k][0] < end and offsets[k][1] > start] or run
+        if end <= start:
+            continue
+        score = sum(probabilities[k] for k in run) / len(run)
+        if spans and start < spans[-1][1]:  # snapping made two runs meet: keep one span
+            before = spans.pop()
+            start, end, score = before[0], max(end, before[1]), max(score, before[2])
+        spans.append((start, end, float(score)))
+    return spans
+
+
+def _emissions(span: float, begin: float, bias: float) -> tuple[float, float, float]:
+    """Log-probabilities of O, B and I for one token, B and I raised by `bias`."""
+    inside = max(span - begin, 1e-6)
+    return (
+        math.log(max(1.0 - span, 1e-6)),
+        math.log(max(begin, 1e-6)) + bias,
+        math.log(inside) + bias,
+    )
 
 
 def _joinable(text: str, left_end: int, right_start: int, adjacent: bool, max_gap: int) -> bool:

@@ -21,7 +21,7 @@ from proplens.document import Analysis, Article, Span
 from proplens.errors import ModelError
 from proplens.models.calibration import apply_span_calibration, span_calibration_features
 from proplens.models.dataset import special_tokens, token_range
-from proplens.models.decoding import decode_spans
+from proplens.models.decoding import decode_spans, viterbi_spans
 from proplens.models.features import FEATURE_NAMES, span_features
 from proplens.models.heads import TechniqueHead, pool, softmax
 from proplens.models.windows import TokenizedText, Window, load_tokenizer, plan_windows, stitch, tokenize
@@ -69,6 +69,13 @@ class ModelInfo:
     """A span runs across a line break or sentence end only if both sides reach this (None: always)."""
     trim: bool = False
     """Spans do not end on function words or stray punctuation (see models/decoding.py)."""
+    decoder: str = "threshold"
+    """"threshold": runs of tokens above `threshold` (`decode_spans`); "viterbi": the most probable valid
+    BIO sequence (`viterbi_spans`, with `viterbi_bias`, `begin_penalty` and `peak`)."""
+    viterbi_bias: float = 1.0
+    """Added to the log-probabilities of B and I before the Viterbi search."""
+    begin_penalty: float = 0.0
+    """Added to a B that follows a span token in the Viterbi search (negative: fewer, longer spans)."""
     repetition_boost: float = 0.0
     """Added to Repetition's log-probability when the fragment occurs at least 3 times in the article.
 
@@ -212,28 +219,43 @@ class Detector:
         max_gap: int | None = None,
         peak: float | None = None,
     ) -> list[tuple[int, int, float]]:
-        """``(start, end, score)`` character spans where the span probability reaches the threshold.
+        """``(start, end, score)`` character spans at the model's operating point.
 
-        Without arguments the model's tuned operating point is used; a `threshold` alone also moves the
-        peak up with it, so raising the threshold never lets weaker spans through.
+        With the Viterbi decoder (`ModelInfo.decoder`), a `threshold` raises the peak a span must reach;
+        with the threshold decoder it is the token threshold and moves the peak up with it. Either way a
+        higher value never lets weaker spans through.
         """
-        if threshold is None:
-            threshold = self.info.threshold
-            peak = self.info.peak if peak is None else peak
-        elif peak is None:
-            peak = threshold + max(0.0, self.info.peak - self.info.threshold)
-        spans = decode_spans(
-            encoded.article.text,
-            encoded.tokens.offsets,
-            encoded.span_probabilities.tolist(),
-            threshold=threshold,
-            max_gap=self.info.max_gap if max_gap is None else max_gap,
-            peak=peak if peak > threshold else None,
-            begin_probabilities=encoded.begin_probabilities.tolist(),
-            split=self.info.split,
-            cross=self.info.cross,
-            trim=self.info.trim,
-        )
+        if self.info.decoder == "viterbi":
+            if peak is None:
+                peak = self.info.peak if threshold is None else max(self.info.peak, threshold)
+            spans = viterbi_spans(
+                encoded.article.text,
+                encoded.tokens.offsets,
+                encoded.span_probabilities.tolist(),
+                encoded.begin_probabilities.tolist(),
+                bias=self.info.viterbi_bias,
+                begin_penalty=self.info.begin_penalty,
+                peak=peak,
+                trim=self.info.trim,
+            )
+        else:
+            if threshold is None:
+                threshold = self.info.threshold
+                peak = self.info.peak if peak is None else peak
+            elif peak is None:
+                peak = threshold + max(0.0, self.info.peak - self.info.threshold)
+            spans = decode_spans(
+                encoded.article.text,
+                encoded.tokens.offsets,
+                encoded.span_probabilities.tolist(),
+                threshold=threshold,
+                max_gap=self.info.max_gap if max_gap is None else max_gap,
+                peak=peak if peak > threshold else None,
+                begin_probabilities=encoded.begin_probabilities.tolist(),
+                split=self.info.split,
+                cross=self.info.cross,
+                trim=self.info.trim,
+            )
         if not self.info.span_calibration:
             return spans
         return [

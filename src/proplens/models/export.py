@@ -36,14 +36,16 @@ from proplens.models.predict import (
     encode_all,
     tune_operating_point,
     tune_repetition_boost,
+    tune_viterbi,
 )
 from proplens.models.windows import tokenize
 
 __all__ = ["export_onnx", "finalize", "optimize", "quantize"]
 
-DECODING_RULES: dict[str, Any] = {"trim": True, "cross": 0.5, "split": 0.3}
-"""The decoding rules of models/decoding.py, chosen on dev (MODEL_CARD.md, "What was tried"); the
-threshold, peak and max_gap are tuned with them in place."""
+DECODING_RULES: dict[str, Any] = {"decoder": "viterbi", "trim": True}
+"""How spans are decoded (models/decoding.py), chosen on dev (MODEL_CARD.md, "What was tried"): the
+constrained Viterbi decoder, whose bias, begin penalty and peak are then tuned on dev, with phrase-end
+trimming. The threshold decoder's rules (`split`, `cross`) apply when ``decoder`` is "threshold"."""
 
 FINE_GRID: dict[str, tuple[float, ...]] = {
     "thresholds": tuple(float(t) for t in np.round(np.arange(0.10, 0.501, 0.025), 3)),
@@ -240,8 +242,14 @@ def finalize(
     }
     shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
     shipped_encoded = encode_all(shipped, corpus.dev_articles)
-    point = tune_operating_point(shipped, shipped_encoded, corpus.dev_gold, **FINE_GRID)
-    info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
+    if info.decoder == "viterbi":
+        point = tune_viterbi(shipped, shipped_encoded, corpus.dev_gold)
+        info = replace(
+            info, viterbi_bias=point["viterbi_bias"], begin_penalty=point["begin_penalty"], peak=point["peak"]
+        )
+    else:
+        point = tune_operating_point(shipped, shipped_encoded, corpus.dev_gold, **FINE_GRID)
+        info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
     shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
     point.update(tune_repetition_boost(shipped, shipped_encoded, corpus.dev_gold))
     info = replace(info, repetition_boost=point["repetition_boost"])

@@ -26,7 +26,14 @@ from proplens.models.detector import Detector, EncodedArticle
 from proplens.models.heads import softmax
 from proplens.scoring import si, tc
 
-__all__ = ["calibrate", "cross_validated_si", "predict_si", "predict_tc", "tune_operating_point"]
+__all__ = [
+    "calibrate",
+    "cross_validated_si",
+    "predict_si",
+    "predict_tc",
+    "tune_operating_point",
+    "tune_viterbi",
+]
 
 
 def _chunks(articles: Sequence[Article], size: int) -> Iterable[Sequence[Article]]:
@@ -185,18 +192,68 @@ def article_folds(encoded: Sequence[EncodedArticle], folds: int = 5) -> list[set
     return [set(ids[k::folds]) for k in range(folds)]
 
 
+VITERBI_GRID: dict[str, tuple[float, ...]] = {
+    "biases": (1.0, 1.1, 1.15, 1.2, 1.25, 1.3, 1.4),
+    "begin_penalties": (-1.5, -1.0, -0.5, 0.0),
+    "peaks": (0.0, 0.35, 0.4, 0.43, 0.46, 0.5),
+}
+"""The Viterbi decoder's settings searched on dev (168, about a minute)."""
+
+
+def tune_viterbi(
+    detector: Detector,
+    encoded: Sequence[EncodedArticle],
+    gold: Sequence[Annotation],
+    *,
+    biases: Iterable[float] = VITERBI_GRID["biases"],
+    begin_penalties: Iterable[float] = VITERBI_GRID["begin_penalties"],
+    peaks: Iterable[float] = VITERBI_GRID["peaks"],
+) -> dict[str, float]:
+    """The Viterbi bias, begin penalty and peak with the best dev SI F1, with that F1, P and R."""
+    best: dict[str, float] = {"f1": -1.0}
+    for bias in biases:
+        for penalty in begin_penalties:
+            for peak in peaks:
+                candidate = detector.with_operating_point(
+                    decoder="viterbi",
+                    viterbi_bias=float(bias),
+                    begin_penalty=float(penalty),
+                    peak=float(peak),
+                )
+                scores = si.compute(predictions=spans_of(candidate, encoded), references=gold)
+                if scores["f1"] > best["f1"]:
+                    best = {
+                        "viterbi_bias": float(bias),
+                        "begin_penalty": float(penalty),
+                        "peak": float(peak),
+                        "f1": scores["f1"],
+                        "precision": scores["precision"],
+                        "recall": scores["recall"],
+                    }
+    return best
+
+
 def cross_validated_si(
     detector: Detector, encoded: Sequence[EncodedArticle], gold: Sequence[Annotation], *, folds: int = 5
 ) -> dict[str, float]:
-    """SI when the operating point is tuned (coarse grid) on the other folds' articles, never on the
-    articles it is applied to: an honest estimate of the tuned figure on unseen text."""
+    """SI when the decoder's settings are tuned on the other folds' articles, never on the articles they
+    are applied to: an honest estimate of the tuned figure on unseen text."""
     predictions: list[Annotation] = []
     for fold in article_folds(encoded, folds):
         rest = [e for e in encoded if e.article.id not in fold]
-        point = tune_operating_point(detector, rest, [g for g in gold if g.article_id not in fold])
-        options = {"threshold": point["threshold"], "max_gap": point["max_gap"], "peak": point["peak"]}
+        rest_gold = [g for g in gold if g.article_id not in fold]
+        if detector.info.decoder == "viterbi":
+            point = tune_viterbi(detector, rest, rest_gold)
+            tuned = detector.with_operating_point(
+                viterbi_bias=point["viterbi_bias"], begin_penalty=point["begin_penalty"], peak=point["peak"]
+            )
+        else:
+            point = tune_operating_point(detector, rest, rest_gold)
+            tuned = detector.with_operating_point(
+                threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"]
+            )
         mine = [e for e in encoded if e.article.id in fold]
-        predictions.extend(spans_of(detector, mine, **options))
+        predictions.extend(spans_of(tuned, mine))
     scores = si.compute(predictions=predictions, references=gold)
     return {"si_precision": scores["precision"], "si_recall": scores["recall"], "si_f1": scores["f1"]}
 
