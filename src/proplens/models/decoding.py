@@ -119,10 +119,24 @@ def decode_spans(
                 runs[-1].append(index)
                 continue
         runs.append([index])
-    if peak is not None:
-        runs = [run for run in runs if max(probabilities[i] for i in run) >= peak]
+    return _spans_of_runs(text, offsets, probabilities, runs, peak=peak, trim=trim)
+
+
+def _spans_of_runs(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    runs: Sequence[list[int]],
+    *,
+    peak: float | None,
+    trim: bool,
+) -> list[tuple[int, int, float]]:
+    """Token runs -> character spans: the peak rule, trimming, snapping to words, merging runs that meet."""
     spans: list[tuple[int, int, float]] = []
-    for run in runs:
+    for found in runs:
+        run = found
+        if peak is not None and max(probabilities[i] for i in run) < peak:
+            continue
         start, end = snap_to_words(text, offsets[run[0]][0], offsets[run[-1]][1])
         if trim:
             start, end = trim_span(text, start, end)
@@ -191,22 +205,7 @@ def viterbi_spans(
             current.append(index)
         else:
             current = None
-    spans: list[tuple[int, int, float]] = []
-    for run in runs:
-        if max(probabilities[k] for k in run) < peak:
-            continue
-        start, end = snap_to_words(text, offsets[run[0]][0], offsets[run[-1]][1])
-        if trim:
-            start, end = trim_span(text, start, end)
-            run = [k for k in run if offsets[k][0] < end and offsets[k][1] > start] or run
-        if end <= start:
-            continue
-        score = sum(probabilities[k] for k in run) / len(run)
-        if spans and start < spans[-1][1]:  # snapping made two runs meet: keep one span
-            before = spans.pop()
-            start, end, score = before[0], max(end, before[1]), max(score, before[2])
-        spans.append((start, end, float(score)))
-    return spans
+    return _spans_of_runs(text, offsets, probabilities, runs, peak=peak, trim=trim)
 
 
 def _emissions(span: float, begin: float, bias: float) -> tuple[float, float, float]:

@@ -109,22 +109,34 @@ def tune_operating_point(
     peak_margins: Iterable[float] = COARSE_GRID["peak_margins"],
 ) -> dict[str, float]:
     """The threshold, max_gap and peak with the best dev SI F1, and that F1 with its precision and recall."""
+    settings = (
+        {"threshold": float(threshold), "max_gap": int(max_gap), "peak": round(float(threshold) + margin, 2)}
+        for max_gap in max_gaps
+        for threshold in thresholds
+        for margin in peak_margins
+        if round(float(threshold) + margin, 2) <= 0.95
+    )
+    return best_setting(detector, encoded, gold, settings)
+
+
+def best_setting(
+    detector: Detector,
+    encoded: Sequence[EncodedArticle],
+    gold: Sequence[Annotation],
+    settings: Iterable[dict[str, Any]],
+) -> dict[str, float]:
+    """Of several operating points (`ModelInfo` changes), the one with the best dev SI F1, with F1, P, R."""
     best: dict[str, float] = {"f1": -1.0}
-    for max_gap in max_gaps:
-        for threshold in thresholds:
-            for margin in peak_margins:
-                peak = round(float(threshold) + margin, 2)
-                if peak > 0.95:
-                    continue
-                options = {"threshold": float(threshold), "max_gap": int(max_gap), "peak": peak}
-                scores = si.compute(predictions=spans_of(detector, encoded, **options), references=gold)
-                if scores["f1"] > best["f1"]:
-                    best = {
-                        **{k: float(v) for k, v in options.items()},
-                        "f1": scores["f1"],
-                        "precision": scores["precision"],
-                        "recall": scores["recall"],
-                    }
+    for setting in settings:
+        candidate = detector.with_operating_point(**setting)
+        scores = si.compute(predictions=spans_of(candidate, encoded), references=gold)
+        if scores["f1"] > best["f1"]:
+            best = {
+                **{k: float(v) for k, v in setting.items() if k != "decoder"},
+                "f1": scores["f1"],
+                "precision": scores["precision"],
+                "recall": scores["recall"],
+            }
     return best
 
 
@@ -210,27 +222,13 @@ def tune_viterbi(
     peaks: Iterable[float] = VITERBI_GRID["peaks"],
 ) -> dict[str, float]:
     """The Viterbi bias, begin penalty and peak with the best dev SI F1, with that F1, P and R."""
-    best: dict[str, float] = {"f1": -1.0}
-    for bias in biases:
-        for penalty in begin_penalties:
-            for peak in peaks:
-                candidate = detector.with_operating_point(
-                    decoder="viterbi",
-                    viterbi_bias=float(bias),
-                    begin_penalty=float(penalty),
-                    peak=float(peak),
-                )
-                scores = si.compute(predictions=spans_of(candidate, encoded), references=gold)
-                if scores["f1"] > best["f1"]:
-                    best = {
-                        "viterbi_bias": float(bias),
-                        "begin_penalty": float(penalty),
-                        "peak": float(peak),
-                        "f1": scores["f1"],
-                        "precision": scores["precision"],
-                        "recall": scores["recall"],
-                    }
-    return best
+    settings = (
+        {"decoder": "viterbi", "viterbi_bias": float(b), "begin_penalty": float(p), "peak": float(k)}
+        for b in biases
+        for p in begin_penalties
+        for k in peaks
+    )
+    return best_setting(detector, encoded, gold, settings)
 
 
 def cross_validated_si(
