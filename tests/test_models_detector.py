@@ -136,3 +136,19 @@ def test_repetition_boost_applies_to_fragments_seen_three_times(detector: Detect
     assert detector.classify(encoded, ranges).argmax(axis=1).tolist() == [NAME, LOADED]
     boosted = detector.with_operating_point(repetition_boost=10.0).classify(encoded, ranges)
     assert boosted.argmax(axis=1).tolist() == [repetition, LOADED]
+
+
+def test_a_model_naming_an_unknown_decoder_is_refused(detector: Detector) -> None:
+    from dataclasses import replace
+
+    with pytest.raises(ModelError, match="unknown decoder 'beam'"):
+        Detector(detector.tokenizer, detector.encoder, detector.head, replace(detector.info, decoder="beam"))
+
+
+def test_the_viterbi_decoder_and_min_score(detector: Detector) -> None:
+    viterbi = detector.with_operating_point(decoder="viterbi", viterbi_bias=1.0, peak=0.0)
+    encoded = viterbi.encode([Article("v", "The corrupt mayor lied again.")])[0]
+    loose = viterbi.find_spans(encoded)
+    strict = viterbi.find_spans(encoded, threshold=0.999)
+    assert len(strict) <= len(loose)
+    assert all(0 <= s < e <= len(encoded.article.text) for s, e, _ in loose)

@@ -38,6 +38,9 @@ __all__ = [
 Array = NDArray[np.float32]
 Encoder = Callable[[NDArray[np.int64], NDArray[np.int64]], tuple[Array, Array]]
 
+DECODERS = ("threshold", "viterbi")
+"""The span decoders `ModelInfo.decoder` may name (models/decoding.py)."""
+
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
 """The shipped model, loaded when no other is named."""
 
@@ -141,6 +144,8 @@ class Detector:
     ) -> None:
         if head.n_techniques != len(info.techniques):
             raise ModelError(f"technique head has {head.n_techniques} outputs for {len(info.techniques)}")
+        if info.decoder not in DECODERS:
+            raise ModelError(f"unknown decoder {info.decoder!r} in the model (known: {', '.join(DECODERS)})")
         self.tokenizer = tokenizer
         self.encoder = encoder
         self.head = head
