@@ -350,3 +350,28 @@ def chromium():  # type: ignore[no-untyped-def]
         )
         yield browser
         browser.close()
+
+
+def reset_database(url: str) -> None:
+    """Drop every table of the database at `url` (alembic's version table included)."""
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    metadata = MetaData()
+    metadata.reflect(engine)
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a new SQLite file, or the CI's PostgreSQL server emptied (skipped without one)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'proplens.db'}"
+    import os
+
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it after starting PostgreSQL)")
+    reset_database(url)
+    return url

@@ -10,7 +10,7 @@ from proplens import nlp
 from proplens.analysis import (
     SCORE_SCALE,
     figures,
-    in_scheme,
+    in_taxonomy,
     key_sentences,
     propaganda_score,
     summarise,
@@ -106,18 +106,18 @@ def test_targets_without_aimed_spans_cost_nothing() -> None:
     assert targets(TEXT, [_span("The plan is fine", "Flag-Waving")], [(0, len(TEXT))]) == ()
 
 
-def test_in_scheme_translates_to_semeval2023_and_keeps_every_span() -> None:
+def test_in_taxonomy_translates_to_semeval2023_and_keeps_every_span() -> None:
     spans = (
         _span("corrupt clown", "Name_Calling,Labeling"),
         _span("a liar", "Loaded_Language"),
         _span("disaster", "Whataboutism,Straw_Men,Red_Herring"),
     )
     analysis = summarise(Analysis(Article("1", TEXT), spans))
-    moved = in_scheme(analysis, "semeval2023")
-    assert moved.scheme == "semeval2023"
+    moved = in_taxonomy(analysis, "semeval2023")
+    assert moved.taxonomy == "semeval2023"
     assert [s.technique for s in moved.spans] == ["Name_Calling-Labeling", "Loaded_Language", "Whataboutism"]
     assert [(s.start, s.end) for s in moved.spans] == [(s.start, s.end) for s in analysis.spans]
     assert {t.name for t in moved.targets} == {t.name for t in analysis.targets}
-    assert in_scheme(analysis, "ptc") is analysis
+    assert in_taxonomy(analysis, "ptc") is analysis
     with pytest.raises(ValueError):
-        in_scheme(analysis, "nonsense")
+        in_taxonomy(analysis, "nonsense")

@@ -58,7 +58,7 @@ def test_analyze_many_is_lazy() -> None:
 
 def test_taxonomy_semeval2023() -> None:
     analysis = analyze(DEMO, taxonomy="semeval2023", entities=False)
-    assert analysis.scheme == "semeval2023"
+    assert analysis.taxonomy == "semeval2023"
     assert all(proplens.techniques.is_known(s.technique or "", "semeval2023") for s in analysis.spans)
 
 

@@ -164,10 +164,10 @@ def test_corpus_stats_on_the_real_corpus(ptc_dir: Path) -> None:
 
 
 def test_techniques_listing() -> None:
-    for scheme, expected in (
+    for taxonomy, expected in (
         ("ptc", "Flag-Waving"),
         ("semeval2023", "Conversation_Killer"),
         ("semeval2021", "Smears"),
     ):
-        code, out, _ = run("techniques", "--scheme", scheme)
+        code, out, _ = run("techniques", "--taxonomy", taxonomy)
         assert code == 0 and expected in out

@@ -36,7 +36,7 @@ def test_technique_rows_count_share_and_mean_score() -> None:
 
 
 def test_describe_falls_back_to_ptc_and_to_a_readable_placeholder() -> None:
-    assert describe("Doubt", "semeval2023").scheme == "semeval2023"
+    assert describe("Doubt", "semeval2023").taxonomy == "semeval2023"
     assert describe("Flag-Waving", "semeval2023").name == "Flag-waving"  # kept PTC id, still described
     assert describe(None).name.startswith("Propaganda")
     assert describe("Made_Up").name == "Made Up"

@@ -12,7 +12,7 @@ import pytest
 from proplens.document import Analysis, Article, Sentence, Span, Target
 from proplens.errors import StoreError
 from proplens.store import Store
-from tests.conftest import POSTGRES_URL_VARIABLE
+from tests.conftest import POSTGRES_URL_VARIABLE, reset_database
 
 TEXT = "Mayor Bob Stone lies\n\nThe corrupt mayor lied again. Vote them out!"
 
@@ -36,13 +36,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     url = os.environ.get(POSTGRES_URL_VARIABLE)
     if not url:
         pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it after starting PostgreSQL)")
-    store = Store(url)
-    # each test gets clean tables
-    from proplens.store.schema import Base
-
-    Base.metadata.drop_all(store.engine)
-    Base.metadata.create_all(store.engine)
-    return store
+    reset_database(url)  # each test gets a new, empty database, built by the migrations
+    return Store(url)
 
 
 def test_save_and_get_round_trip_everything(store: Store) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from proplens import techniques
 from proplens.errors import UnknownTechniqueError
-from proplens.techniques import PTC_TECHNIQUE_IDS, SEMEVAL2023_CATEGORIES, Scheme
+from proplens.techniques import PTC_TECHNIQUE_IDS, SEMEVAL2023_CATEGORIES, Taxonomy
 
 
 def test_ptc_has_the_14_corpus_techniques_spelled_as_in_the_corpus() -> None:
@@ -19,7 +19,7 @@ def test_ptc_ids_match_the_corpus_techniques_file(ptc_dir) -> None:  # type: ign
 
 
 def test_every_ptc_technique_is_documented_with_a_distinct_colour() -> None:
-    ptc = techniques.techniques(Scheme.PTC)
+    ptc = techniques.techniques(Taxonomy.PTC)
     for technique in ptc:
         assert len(technique.definition) > 80, technique.id
         assert technique.example, technique.id
@@ -30,7 +30,7 @@ def test_every_ptc_technique_is_documented_with_a_distinct_colour() -> None:
 
 
 def test_semeval2023_has_23_techniques_in_6_categories() -> None:
-    s23 = techniques.techniques(Scheme.SEMEVAL2023)
+    s23 = techniques.techniques(Taxonomy.SEMEVAL2023)
     assert len(s23) == 23
     assert {t.category for t in s23} == set(SEMEVAL2023_CATEGORIES)
     assert len(SEMEVAL2023_CATEGORIES) == 6
@@ -49,7 +49,7 @@ def test_semeval2023_has_23_techniques_in_6_categories() -> None:
 def test_semeval2021_names_match_the_task_file(semeval2021_dir) -> None:  # type: ignore[no-untyped-def]
     listed = (semeval2021_dir / "techniques_list_task1-2.txt").read_text(encoding="utf-8")
     names = [line.strip() for line in listed.splitlines() if line.strip()]
-    assert sorted(names) == sorted(t.id for t in techniques.techniques(Scheme.SEMEVAL2021))
+    assert sorted(names) == sorted(t.id for t in techniques.techniques(Taxonomy.SEMEVAL2021))
 
 
 @pytest.mark.parametrize(
@@ -74,12 +74,12 @@ def test_distraction_techniques_map_back_to_the_merged_ptc_class(s23_id: str) ->
 
 def test_crosswalk_is_total_and_consistent_both_ways() -> None:
     for ptc_id in PTC_TECHNIQUE_IDS:
-        targets = techniques.translate(ptc_id, source=Scheme.PTC, target=Scheme.SEMEVAL2023)
+        targets = techniques.translate(ptc_id, source=Taxonomy.PTC, target=Taxonomy.SEMEVAL2023)
         assert targets, f"{ptc_id} has no SemEval-2023 counterpart"
         for target in targets:
-            techniques.get(target, Scheme.SEMEVAL2023)
+            techniques.get(target, Taxonomy.SEMEVAL2023)
             assert ptc_id in techniques.translate(target, source="semeval2023", target="ptc")
-    for technique in techniques.techniques(Scheme.SEMEVAL2023):
+    for technique in techniques.techniques(Taxonomy.SEMEVAL2023):
         for ptc_id in techniques.translate(technique.id, source="semeval2023", target="ptc"):
             assert techniques.is_known(ptc_id)
     assert techniques.translate("Appeal_to_Values", source="semeval2023", target="ptc") == ()
@@ -93,7 +93,7 @@ def test_semeval2021_names_map_onto_ptc_and_semeval2023() -> None:
     assert techniques.translate("Smears", source="semeval2021", target="semeval2023") == (
         "Questioning_the_Reputation",
     )
-    for technique in techniques.techniques(Scheme.SEMEVAL2021):
+    for technique in techniques.techniques(Taxonomy.SEMEVAL2021):
         assert techniques.translate(technique.id, source="semeval2021", target="semeval2023")
     assert "Bandwagon" in techniques.translate(
         "Bandwagon,Reductio_ad_hitlerum", source="ptc", target="semeval2021"

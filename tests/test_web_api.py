@@ -66,7 +66,7 @@ def test_url_fetching_refuses_private_addresses_by_default(client) -> None:  # t
 def test_techniques_and_health(client) -> None:  # type: ignore[no-untyped-def]
     ptc = client.get("/api/v1/techniques").json()
     assert len(ptc) == 14 and {"id", "name", "definition", "example", "colour", "category"} <= set(ptc[0])
-    assert len(client.get("/api/v1/techniques", params={"scheme": "semeval2023"}).json()) == 23
+    assert len(client.get("/api/v1/techniques", params={"taxonomy": "semeval2023"}).json()) == 23
     health = client.get("/api/v1/health").json()
     assert health["status"] == "ok" and health["database"] == "ok" and health["model"].startswith("proplens")
 

@@ -16,14 +16,17 @@ from proplens.document import (
     merge_ranges,
 )
 from proplens.errors import (
+    Busy,
     FormatError,
     ModelError,
     ProplensError,
     ScoringError,
     SpanError,
+    StoreError,
     UnknownTechniqueError,
 )
-from proplens.techniques import PTC_TECHNIQUE_IDS, Scheme, Technique
+from proplens.techniques import PTC_TECHNIQUE_IDS, Taxonomy, Technique
+from proplens.techniques import Scheme as Scheme  # deprecated alias of Taxonomy, not in __all__
 
 __version__ = "0.1.0"
 
@@ -33,15 +36,17 @@ __all__ = [
     "Analysis",
     "Annotation",
     "Article",
+    "Busy",
     "FormatError",
     "ModelError",
     "ProplensError",
-    "Scheme",
     "ScoringError",
     "Sentence",
     "Span",
     "SpanError",
+    "StoreError",
     "Target",
+    "Taxonomy",
     "Technique",
     "UnknownTechniqueError",
     "__version__",

@@ -21,13 +21,13 @@ from dataclasses import replace
 
 from proplens import nlp
 from proplens.document import Analysis, Sentence, Span, Target, covered_characters
-from proplens.techniques import TARGETED_TECHNIQUE_IDS, Scheme, translate
+from proplens.techniques import TARGETED_TECHNIQUE_IDS, Taxonomy, translate
 
 __all__ = [
     "KEY_SENTENCES",
     "SCORE_SCALE",
     "figures",
-    "in_scheme",
+    "in_taxonomy",
     "key_sentences",
     "propaganda_score",
     "summarise",
@@ -119,19 +119,19 @@ def summarise(analysis: Analysis, *, entities: bool = True) -> Analysis:
     )
 
 
-def in_scheme(analysis: Analysis, scheme: Scheme | str) -> Analysis:
-    """The analysis with every technique id translated to `scheme` (the primary counterpart).
+def in_taxonomy(analysis: Analysis, taxonomy: Taxonomy | str) -> Analysis:
+    """The analysis with every technique id translated to `taxonomy` (the primary counterpart).
 
-    PTC techniques without a counterpart in `scheme` keep their PTC id, so no detected span disappears.
+    PTC techniques without a counterpart in `taxonomy` keep their PTC id, so no detected span disappears.
     """
-    scheme = Scheme(scheme)
-    if scheme == Scheme(analysis.scheme):
+    taxonomy = Taxonomy(taxonomy)
+    if taxonomy == Taxonomy(analysis.taxonomy):
         return analysis
 
     def move(span: Span) -> Span:
         if span.technique is None:
             return span
-        found = translate(span.technique, source=analysis.scheme, target=scheme)
+        found = translate(span.technique, source=analysis.taxonomy, target=taxonomy)
         return replace(span, technique=found[0]) if found else span
 
     def move_all(spans: Sequence[Span]) -> tuple[Span, ...]:
@@ -145,7 +145,7 @@ def in_scheme(analysis: Analysis, scheme: Scheme | str) -> Analysis:
             for s in analysis.key_sentences
         ),
         targets=tuple(replace(t, spans=move_all(t.spans)) for t in analysis.targets),
-        scheme=str(scheme),
+        taxonomy=str(taxonomy),
     )
 
 

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from proplens.analysis import in_scheme, summarise
+from proplens.analysis import in_taxonomy, summarise
 from proplens.document import Analysis, Article
 from proplens.errors import ProplensError
 from proplens.models.detector import Detector, load_detector
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 
 __all__ = ["analyze", "analyze_many", "load_model"]
 
@@ -50,7 +50,7 @@ def analyze(
     min_score: float | None = None,
     model: Model = None,
     entities: bool = True,
-    taxonomy: Scheme | str = Scheme.PTC,
+    taxonomy: Taxonomy | str = Taxonomy.PTC,
 ) -> Analysis:
     """Find the techniques in one article and summarise them.
 
@@ -68,7 +68,7 @@ def analyze_many(
     min_score: float | None = None,
     model: Model = None,
     entities: bool = True,
-    taxonomy: Scheme | str = Scheme.PTC,
+    taxonomy: Taxonomy | str = Taxonomy.PTC,
 ) -> Iterator[Analysis]:
     """Analyses of `items`, in order, streamed: reads `batch_size` items at a time, never the whole input."""
     if batch_size < 1:
@@ -76,12 +76,12 @@ def analyze_many(
     if min_score is not None and not 0.0 < min_score < 1.0:
         raise ProplensError(f"min_score must lie strictly between 0 and 1, got {min_score}")
     try:
-        scheme = Scheme(taxonomy)
+        taxonomy = Taxonomy(taxonomy)
     except ValueError:
-        known = ", ".join(s.value for s in Scheme)
+        known = ", ".join(s.value for s in Taxonomy)
         raise ProplensError(f"unknown taxonomy {taxonomy!r} (known: {known})") from None
     detector = load_model(model)
     iterator = iter(items)
     while batch := [as_article(item) for item in islice(iterator, batch_size)]:
         for found in detector.analyze(batch, threshold=min_score):
-            yield in_scheme(summarise(found, entities=entities), scheme)
+            yield in_taxonomy(summarise(found, entities=entities), taxonomy)

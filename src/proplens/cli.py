@@ -40,7 +40,7 @@ from proplens.render.tables import stats_tables, techniques_table
 from proplens.runner import Result, analyze_sources
 from proplens.scoring import report, si, slc, tc
 from proplens.sources import FILE_SUFFIXES, Limits, Problem, read_sources
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 
 app = typer.Typer(
     name="proplens",
@@ -221,10 +221,10 @@ def corpus_stats(
 
 @app.command("techniques")
 def list_techniques(
-    scheme: Annotated[Scheme, typer.Option(help="Which taxonomy to list.")] = Scheme.PTC,
+    taxonomy: Annotated[Taxonomy, typer.Option(help="Which taxonomy to list.")] = Taxonomy.PTC,
 ) -> None:
     """List the techniques proplens knows, with definitions and examples."""
-    stdout.print(techniques_table(scheme))
+    stdout.print(techniques_table(taxonomy))
 
 
 _DEFAULT_LIMITS = Limits()
@@ -273,8 +273,8 @@ def analyze_command(
         ),
     ] = None,
     taxonomy: Annotated[
-        Scheme, typer.Option(help="Report PTC techniques or their SemEval-2023 counterparts.")
-    ] = Scheme.PTC,
+        Taxonomy, typer.Option(help="Report PTC techniques or their SemEval-2023 counterparts.")
+    ] = Taxonomy.PTC,
     entities: Annotated[
         bool, typer.Option("--entities/--no-entities", help="Find who each fragment targets (spaCy).")
     ] = True,

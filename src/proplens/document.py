@@ -138,7 +138,7 @@ class Analysis:
     numbers (counts, coverage, score) that the analysis step fills in; `model` names the model that
     produced the spans so stored results can be re-run when the model changes. `key_sentences` are the
     sentences that carry the most techniques and `targets` the named entities the spans are aimed at
-    (both filled by `proplens.analysis.summarise`). `scheme` is the taxonomy the technique ids belong to.
+    (both filled by `proplens.analysis.summarise`). `taxonomy` is the taxonomy the technique ids belong to.
     """
 
     article: Article
@@ -147,7 +147,7 @@ class Analysis:
     figures: Mapping[str, float] = field(default_factory=dict)
     key_sentences: tuple[Sentence, ...] = ()
     targets: tuple[Target, ...] = ()
-    scheme: str = "ptc"
+    taxonomy: str = "ptc"
 
     def __post_init__(self) -> None:
         spans = tuple(sorted(self.spans, key=lambda s: (s.start, s.end, s.technique or "")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "Busy",
     "FormatError",
     "ModelError",
     "ProplensError",
@@ -31,13 +32,13 @@ class SpanError(ProplensError, ValueError):
 class UnknownTechniqueError(ProplensError, KeyError):
     """A technique id that the named taxonomy does not define."""
 
-    def __init__(self, technique: str, scheme: str) -> None:
+    def __init__(self, technique: str, taxonomy: str) -> None:
         self.technique = technique
-        self.scheme = scheme
+        self.taxonomy = taxonomy
         super().__init__(technique)
 
     def __str__(self) -> str:
-        return f"unknown {self.scheme} technique {self.technique!r}"
+        return f"unknown {self.taxonomy} technique {self.technique!r}"
 
 
 class FormatError(ProplensError, ValueError):
@@ -64,3 +65,7 @@ class ModelError(ProplensError):
 
 class StoreError(ProplensError):
     """The database cannot be opened or used (bad URL, server down, missing driver)."""
+
+
+class Busy(ProplensError):
+    """Too much work is already waiting (the web app's analysis queue is full); try again shortly."""

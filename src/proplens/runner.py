@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from proplens.api import Model, analyze_many
 from proplens.document import Analysis
 from proplens.sources import Loaded, Problem
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 
 __all__ = ["Result", "analyze_sources"]
 
@@ -33,7 +33,7 @@ def analyze_sources(
     min_score: float | None = None,
     model: Model = None,
     entities: bool = True,
-    taxonomy: Scheme | str = Scheme.PTC,
+    taxonomy: Taxonomy | str = Taxonomy.PTC,
 ) -> Iterator[Result | Problem]:
     """A `Result` per readable input and the `Problem` of each unreadable one, in input order."""
     pending: list[Loaded | Problem] = []

@@ -1,13 +1,13 @@
 """The technique taxonomy: the single source of truth for every technique id, name, definition and colour.
 
-Three schemes are known:
+Three taxonomies are known:
 
 * ``ptc`` — the 14 techniques of the Propaganda Techniques Corpus / SemEval-2020 Task 11, with ids spelled
-  exactly as in the corpus label files (``Name_Calling,Labeling``). This is the scheme proplens detects.
+  exactly as in the corpus label files (``Name_Calling,Labeling``). This is the taxonomy proplens detects.
 * ``semeval2023`` — the 23 persuasion techniques of SemEval-2023 Task 3, grouped in 6 categories.
 * ``semeval2021`` — the 20 technique names of SemEval-2021 Task 6 (persuasion in meme texts).
 
-Crosswalks between schemes are explicit tables (see `translate`), because the schemes split and merge
+Crosswalks between taxonomies are explicit tables (see `translate`), because the taxonomies split and merge
 techniques differently: PTC's ``Whataboutism,Straw_Men,Red_Herring`` is three techniques in 2023, and
 2023's ``Appeal_to_Values`` has no PTC counterpart at all.
 """
@@ -24,7 +24,7 @@ __all__ = [
     "PTC_TECHNIQUE_IDS",
     "SEMEVAL2023_CATEGORIES",
     "TARGETED_TECHNIQUE_IDS",
-    "Scheme",
+    "Taxonomy",
     "Technique",
     "get",
     "is_known",
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-class Scheme(StrEnum):
+class Taxonomy(StrEnum):
     """A technique taxonomy."""
 
     PTC = "ptc"
@@ -41,12 +41,16 @@ class Scheme(StrEnum):
     SEMEVAL2021 = "semeval2021"
 
 
+Scheme = Taxonomy
+"""Deprecated: the old name of `Taxonomy`, kept for one release."""
+
+
 @dataclass(frozen=True, slots=True)
 class Technique:
-    """One technique of one scheme: a stable id plus what a reader needs to understand it."""
+    """One technique of one taxonomy: a stable id plus what a reader needs to understand it."""
 
     id: str
-    scheme: Scheme
+    taxonomy: Taxonomy
     name: str
     definition: str
     example: str = ""
@@ -55,9 +59,9 @@ class Technique:
     abbreviation: str = ""
 
 
-_PTC = Scheme.PTC
-_S23 = Scheme.SEMEVAL2023
-_S21 = Scheme.SEMEVAL2021
+_PTC = Taxonomy.PTC
+_S23 = Taxonomy.SEMEVAL2023
+_S21 = Taxonomy.SEMEVAL2021
 
 _PTC_TECHNIQUES: tuple[Technique, ...] = (
     Technique(
@@ -394,13 +398,13 @@ _SEMEVAL2021_TECHNIQUES: tuple[Technique, ...] = tuple(
     )
 )
 
-_BY_SCHEME: dict[Scheme, tuple[Technique, ...]] = {
+_BY_TAXONOMY: dict[Taxonomy, tuple[Technique, ...]] = {
     _PTC: _PTC_TECHNIQUES,
     _S23: _SEMEVAL2023_TECHNIQUES,
     _S21: _SEMEVAL2021_TECHNIQUES,
 }
-_INDEX: dict[tuple[Scheme, str], Technique] = {
-    (t.scheme, t.id): t for scheme_techniques in _BY_SCHEME.values() for t in scheme_techniques
+_INDEX: dict[tuple[Taxonomy, str], Technique] = {
+    (t.taxonomy, t.id): t for taxonomy_techniques in _BY_TAXONOMY.values() for t in taxonomy_techniques
 }
 
 #: The 14 PTC technique ids in the corpus' own (alphabetical) order.
@@ -532,36 +536,36 @@ _CROSSWALKS = MappingProxyType(
 )
 
 
-def techniques(scheme: Scheme | str = Scheme.PTC) -> tuple[Technique, ...]:
-    """All techniques of `scheme`, in the scheme's canonical order."""
-    return _BY_SCHEME[Scheme(scheme)]
+def techniques(taxonomy: Taxonomy | str = Taxonomy.PTC) -> tuple[Technique, ...]:
+    """All techniques of `taxonomy`, in the taxonomy's canonical order."""
+    return _BY_TAXONOMY[Taxonomy(taxonomy)]
 
 
-def is_known(technique_id: str, scheme: Scheme | str = Scheme.PTC) -> bool:
-    """Whether `technique_id` is spelled exactly as `scheme` spells one of its techniques."""
-    return (Scheme(scheme), technique_id) in _INDEX
+def is_known(technique_id: str, taxonomy: Taxonomy | str = Taxonomy.PTC) -> bool:
+    """Whether `technique_id` is spelled exactly as `taxonomy` spells one of its techniques."""
+    return (Taxonomy(taxonomy), technique_id) in _INDEX
 
 
-def get(technique_id: str, scheme: Scheme | str = Scheme.PTC) -> Technique:
-    """The technique `technique_id` of `scheme`; raises `UnknownTechniqueError` for any other spelling."""
+def get(technique_id: str, taxonomy: Taxonomy | str = Taxonomy.PTC) -> Technique:
+    """The technique `technique_id` of `taxonomy`; raises `UnknownTechniqueError` for any other spelling."""
     try:
-        return _INDEX[(Scheme(scheme), technique_id)]
+        return _INDEX[(Taxonomy(taxonomy), technique_id)]
     except KeyError:
-        raise UnknownTechniqueError(technique_id, str(Scheme(scheme))) from None
+        raise UnknownTechniqueError(technique_id, str(Taxonomy(taxonomy))) from None
 
 
 def translate(
     technique_id: str,
     *,
-    source: Scheme | str,
-    target: Scheme | str,
+    source: Taxonomy | str,
+    target: Taxonomy | str,
 ) -> tuple[str, ...]:
     """The ids in `target` that correspond to `technique_id` of `source`, primary first.
 
-    An empty tuple means the target scheme has no counterpart (e.g. SemEval-2023 ``Appeal_to_Values``
+    An empty tuple means the target taxonomy has no counterpart (e.g. SemEval-2023 ``Appeal_to_Values``
     has none in PTC). Raises `UnknownTechniqueError` when `technique_id` is not a `source` technique.
     """
-    source, target = Scheme(source), Scheme(target)
+    source, target = Taxonomy(source), Taxonomy(target)
     get(technique_id, source)
     if source == target:
         return (technique_id,)

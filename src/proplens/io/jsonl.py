@@ -88,7 +88,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "model": analysis.model,
-        "taxonomy": analysis.scheme,
+        "taxonomy": analysis.taxonomy,
         "article": article_to_dict(analysis.article),
         "spans": [
             {
@@ -164,7 +164,7 @@ def analysis_from_dict(data: Any) -> Analysis:
         figures=figures,
         key_sentences=tuple(sentences),
         targets=tuple(targets),
-        scheme=data.get("taxonomy", "ptc"),
+        taxonomy=data.get("taxonomy", "ptc"),
     )
 
 

@@ -19,7 +19,7 @@ from proplens import techniques
 from proplens.document import Annotation, Article, Span
 from proplens.errors import FormatError, SpanError
 from proplens.io._files import iter_rows, parse_offset, read_text, write_text_atomic
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 
 __all__ = [
     "SI_LABELS_SUFFIX",
@@ -87,14 +87,14 @@ def read_technique_labels(
     path: str | Path,
     *,
     articles: Mapping[str, Article] | None = None,
-    scheme: Scheme | str = Scheme.PTC,
+    taxonomy: Taxonomy | str = Taxonomy.PTC,
 ) -> list[Annotation]:
     """A technique label file (or a folder of per-article ones): ``id, technique, start, end`` lines.
 
     With `articles`, each line is also checked against the article it names (known id, offsets inside
-    the text). `scheme` sets the taxonomy the technique names must belong to.
+    the text). `taxonomy` sets the taxonomy the technique names must belong to.
     """
-    return _read_labels(path, "technique", articles, Scheme(scheme))
+    return _read_labels(path, "technique", articles, Taxonomy(taxonomy))
 
 
 def read_span_labels(path: str | Path, *, articles: Mapping[str, Article] | None = None) -> list[Annotation]:
@@ -103,12 +103,12 @@ def read_span_labels(path: str | Path, *, articles: Mapping[str, Article] | None
     Technique label lines (``id, technique, start, end``) are accepted too, technique dropped, so span
     identification can be scored straight from technique files.
     """
-    return _read_labels(path, "span", articles, Scheme.PTC)
+    return _read_labels(path, "span", articles, Taxonomy.PTC)
 
 
 def read_tc_template(path: str | Path, *, articles: Mapping[str, Article] | None = None) -> list[Annotation]:
     """A technique-classification template: ``id, ?, start, end`` lines, in file order, no technique."""
-    return _read_labels(path, "template", articles, Scheme.PTC)
+    return _read_labels(path, "template", articles, Taxonomy.PTC)
 
 
 def technique_lines(annotations: Iterable[Annotation]) -> str:
@@ -172,7 +172,7 @@ def _read_labels(
     path: str | Path,
     kind: str,
     articles: Mapping[str, Article] | None,
-    scheme: Scheme,
+    taxonomy: Taxonomy,
 ) -> list[Annotation]:
     path = Path(path)
     if path.is_dir():
@@ -182,15 +182,15 @@ def _read_labels(
         )
         if not files:
             raise FormatError(path, "contains no .labels files")
-        return [a for file in files for a in _read_label_file(file, kind, articles, scheme)]
-    return _read_label_file(path, kind, articles, scheme)
+        return [a for file in files for a in _read_label_file(file, kind, articles, taxonomy)]
+    return _read_label_file(path, kind, articles, taxonomy)
 
 
 def _read_label_file(
     path: Path,
     kind: str,
     articles: Mapping[str, Article] | None,
-    scheme: Scheme,
+    taxonomy: Taxonomy,
 ) -> list[Annotation]:
     columns, layout = _LAYOUTS[kind]
     annotations = []
@@ -201,10 +201,10 @@ def _read_label_file(
         start_field, end_field = fields[-2], fields[-1]
         if not article_id:
             raise FormatError(path, "empty article id", line=line)
-        if named is not None and not techniques.is_known(named, scheme):
+        if named is not None and not techniques.is_known(named, taxonomy):
             raise FormatError(
                 path,
-                f"unknown {scheme} technique {named!r} (see `proplens techniques`)",
+                f"unknown {taxonomy} technique {named!r} (see `proplens techniques`)",
                 line=line,
             )
         start = parse_offset(start_field, path, line, "start")

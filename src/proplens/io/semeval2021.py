@@ -16,7 +16,7 @@ from proplens import techniques
 from proplens.document import Annotation, Article, Span, group_by_article
 from proplens.errors import FormatError
 from proplens.io._files import read_text, write_text_atomic
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 
 __all__ = ["read_semeval2021", "write_semeval2021"]
 
@@ -51,7 +51,7 @@ def write_semeval2021(
     for article in articles:
         labels = []
         for span in spans.pop(article.id, []):
-            techniques.get(span.technique or "", Scheme.SEMEVAL2021)
+            techniques.get(span.technique or "", Taxonomy.SEMEVAL2021)
             labels.append(
                 {
                     "start": span.start,
@@ -87,7 +87,7 @@ def _annotations(path: str | Path, position: int, entry: Any, article: Article) 
         if not isinstance(label, dict):
             raise FormatError(path, f"{where}: each label must be an object")
         start, end, technique = label.get("start"), label.get("end"), label.get("technique")
-        if not isinstance(technique, str) or not techniques.is_known(technique, Scheme.SEMEVAL2021):
+        if not isinstance(technique, str) or not techniques.is_known(technique, Taxonomy.SEMEVAL2021):
             raise FormatError(path, f"{where}: unknown semeval2021 technique {technique!r}")
         if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
             raise FormatError(path, f"{where}: bad offsets start={start!r} end={end!r}")

@@ -30,7 +30,7 @@ from proplens.models.detector import Detector, ModelInfo
 from proplens.models.features import FEATURE_NAMES
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
 from proplens.models.windows import load_tokenizer
-from proplens.techniques import PTC_TECHNIQUE_IDS, Scheme, is_known, translate
+from proplens.techniques import PTC_TECHNIQUE_IDS, Taxonomy, is_known, translate
 
 __all__ = ["DEFAULT_WEIGHTS_SHA256", "TrainingData", "load_training_data", "resolve_base_encoder", "train"]
 
@@ -103,7 +103,7 @@ def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation]]:
         articles += [Article(f"s21-{a.id}", a.text) for a in texts]
         for annotation in annotations:
             technique = annotation.span.technique or ""
-            mapped = translate(technique, source=Scheme.SEMEVAL2021, target=Scheme.PTC)
+            mapped = translate(technique, source=Taxonomy.SEMEVAL2021, target=Taxonomy.PTC)
             if mapped and is_known(mapped[0]):
                 span = Span(annotation.span.start, annotation.span.end, mapped[0])
                 gold.append(Annotation(f"s21-{annotation.article_id}", span))

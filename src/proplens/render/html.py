@@ -18,7 +18,7 @@ import jinja2
 
 from proplens.document import Analysis
 from proplens.render.view import css_class, describe, segments, technique_css, technique_rows
-from proplens.techniques import Scheme, techniques
+from proplens.techniques import Taxonomy, techniques
 
 __all__ = ["LIMITS_NOTE", "analysis_context", "render_html", "report_context"]
 
@@ -46,10 +46,10 @@ def _static(name: str) -> str:
 
 def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: str = "a1") -> dict[str, Any]:
     """What the page shows of one analysis, as strings and numbers ready to print."""
-    text, spans, scheme = analysis.article.text, analysis.spans, analysis.scheme
+    text, spans, taxonomy = analysis.article.text, analysis.spans, analysis.taxonomy
     span_data = []
     for span in spans:
-        technique = describe(span.technique, scheme)
+        technique = describe(span.technique, taxonomy)
         target = analysis.target_of(span)
         span_data.append(
             {
@@ -108,7 +108,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                 "name": t.name,
                 "kind": t.kind,
                 "used": ", ".join(
-                    f"{describe(k, scheme).name} \u00d7{n}" for k, n in t.technique_counts().items()
+                    f"{describe(k, taxonomy).name} \u00d7{n}" for k, n in t.technique_counts().items()
                 ),
             }
             for t in analysis.targets
@@ -121,29 +121,29 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
 def report_context(
     analyses: Sequence[Analysis], *, origins: Sequence[str | None] | None = None
 ) -> dict[str, Any]:
-    """The whole page: every analysis plus the legend of the scheme's techniques."""
+    """The whole page: every analysis plus the legend of the taxonomy's techniques."""
     from proplens import __version__
 
-    scheme = Scheme(analyses[0].scheme) if analyses else Scheme.PTC
+    taxonomy = Taxonomy(analyses[0].taxonomy) if analyses else Taxonomy.PTC
     origins = origins or [None] * len(analyses)
     contexts = [
         analysis_context(a, origin=o, anchor=f"a{i}")
         for i, (a, o) in enumerate(zip(analyses, origins, strict=True), start=1)
     ]
     used = {s.technique for a in analyses for s in a.spans}
-    legend_ids = [t.id for t in techniques(scheme)] + sorted(
-        u for u in used if u and u not in {t.id for t in techniques(scheme)}
+    legend_ids = [t.id for t in techniques(taxonomy)] + sorted(
+        u for u in used if u and u not in {t.id for t in techniques(taxonomy)}
     )
     legend = [
         {"id": t.id, "name": t.name, "definition": t.definition, "css": css_class(t.id)}
-        for t in (describe(i, scheme) for i in legend_ids)
+        for t in (describe(i, taxonomy) for i in legend_ids)
     ]
     return {
         "version": __version__,
         "page_title": contexts[0]["title"] if len(contexts) == 1 else f"{len(contexts)} articles",
         "article_count": "1 article" if len(contexts) == 1 else f"{len(contexts)} articles",
         "model": next((a.model for a in analyses if a.model), "unknown"),
-        "taxonomy": str(scheme),
+        "taxonomy": str(taxonomy),
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "analyses": contexts,
         "legend": legend,

@@ -8,7 +8,7 @@ from rich.text import Text
 from proplens import techniques
 from proplens.corpus.report import CorpusReport
 from proplens.corpus.stats import CorpusStats
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 
 __all__ = ["corpus_report_tables", "ingest_table", "stats_tables", "techniques_table"]
 
@@ -173,23 +173,23 @@ def _length_table(stats: CorpusStats) -> Table:
     return outer
 
 
-def techniques_table(scheme: Scheme) -> Table:
-    """The techniques of one scheme with names, categories and (for PTC) definitions."""
-    table = Table(title=f"Techniques ({scheme})", title_justify="left", show_lines=True)
+def techniques_table(taxonomy: Taxonomy) -> Table:
+    """The techniques of one taxonomy with names, categories and (for PTC) definitions."""
+    table = Table(title=f"Techniques ({taxonomy})", title_justify="left", show_lines=True)
     table.add_column("id", no_wrap=True)
     table.add_column("name")
-    if scheme == Scheme.SEMEVAL2023:
+    if taxonomy == Taxonomy.SEMEVAL2023:
         table.add_column("category")
-    if scheme != Scheme.SEMEVAL2021:
+    if taxonomy != Taxonomy.SEMEVAL2021:
         table.add_column("definition", ratio=3)
-    for technique in techniques.techniques(scheme):
+    for technique in techniques.techniques(taxonomy):
         cells: list[str | Text] = [
             Text("■ ", style=technique.colour) + Text(technique.id),
             technique.name,
         ]
-        if scheme == Scheme.SEMEVAL2023:
+        if taxonomy == Taxonomy.SEMEVAL2023:
             cells.append(technique.category or "")
-        if scheme != Scheme.SEMEVAL2021:
+        if taxonomy != Taxonomy.SEMEVAL2021:
             definition = Text(technique.definition)
             if technique.example:
                 definition.append(f"\ne.g. {technique.example}", style="dim")

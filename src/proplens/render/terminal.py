@@ -57,7 +57,7 @@ def _highlighted(analysis: Analysis) -> Panel:
         if not segment.spans:
             body.append(piece)
             continue
-        inner = describe(spans[segment.spans[0]].technique, analysis.scheme)
+        inner = describe(spans[segment.spans[0]].technique, analysis.taxonomy)
         style = f"black on {lighten(inner.colour)}"
         if len(segment.spans) > 1:
             style += " underline"
@@ -76,7 +76,7 @@ def _fragments(analysis: Analysis) -> Table:
     table.add_column("target")
     table.add_column("fragment", overflow="fold")
     for number, (span, fragment) in enumerate(analysis.fragments(), start=1):
-        technique = describe(span.technique, analysis.scheme)
+        technique = describe(span.technique, analysis.taxonomy)
         target = analysis.target_of(span)
         table.add_row(
             str(number),
@@ -111,7 +111,7 @@ def _targets_table(analysis: Analysis) -> Table:
     table.add_column("techniques used on it")
     for target in analysis.targets:
         used = ", ".join(
-            f"{describe(t, analysis.scheme).name} \u00d7{n}" for t, n in target.technique_counts().items()
+            f"{describe(t, analysis.taxonomy).name} \u00d7{n}" for t, n in target.technique_counts().items()
         )
         table.add_row(target.name, target.kind, used)
     return table

@@ -15,7 +15,7 @@ from itertools import pairwise
 from proplens import techniques
 from proplens.document import Analysis, Span
 from proplens.errors import UnknownTechniqueError
-from proplens.techniques import Scheme, Technique
+from proplens.techniques import Taxonomy, Technique
 
 __all__ = [
     "Segment",
@@ -49,16 +49,16 @@ class TechniqueRow:
     mean_score: float
 
 
-def describe(technique_id: str | None, scheme: Scheme | str = Scheme.PTC) -> Technique:
-    """The taxonomy entry of a span's technique (PTC when `scheme` lacks it; a placeholder for none)."""
+def describe(technique_id: str | None, taxonomy: Taxonomy | str = Taxonomy.PTC) -> Technique:
+    """The taxonomy entry of a span's technique (PTC when `taxonomy` lacks it; a placeholder for none)."""
     if technique_id is None:
-        return Technique("propaganda", Scheme.PTC, "Propaganda (no technique)", "A detected fragment.")
-    for candidate in (Scheme(scheme), Scheme.PTC):
+        return Technique("propaganda", Taxonomy.PTC, "Propaganda (no technique)", "A detected fragment.")
+    for candidate in (Taxonomy(taxonomy), Taxonomy.PTC):
         try:
             return techniques.get(technique_id, candidate)
         except UnknownTechniqueError:
             continue
-    return Technique(technique_id, Scheme(scheme), technique_id.replace("_", " "), "")
+    return Technique(technique_id, Taxonomy(taxonomy), technique_id.replace("_", " "), "")
 
 
 def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
@@ -87,7 +87,7 @@ def technique_rows(analysis: Analysis) -> list[TechniqueRow]:
         scores = [s.score for s in analysis.spans if s.technique == technique_id and s.score is not None]
         rows.append(
             TechniqueRow(
-                describe(technique_id, analysis.scheme),
+                describe(technique_id, analysis.taxonomy),
                 count,
                 count / total if total else 0.0,
                 sum(scores) / len(scores) if scores else 0.0,
@@ -102,13 +102,13 @@ def css_class(technique_id: str | None) -> str:
 
 
 def technique_css() -> str:
-    """CSS rules giving every technique of every scheme its colour (``--c``) and highlight (``--bg``).
+    """CSS rules giving every technique of every taxonomy its colour (``--c``) and highlight (``--bg``).
 
     Colours live in classes rather than ``style`` attributes so pages work under a strict
     Content-Security-Policy (no inline styles)."""
     rules = {css_class(None): "#999999"}
-    for scheme in Scheme:
-        for technique in techniques.techniques(scheme):
+    for taxonomy in Taxonomy:
+        for technique in techniques.techniques(taxonomy):
             rules.setdefault(css_class(technique.id), technique.colour)
     return "\n".join(
         f".{name} {{ --c: {colour}; --bg: {lighten(colour)}; }}" for name, colour in rules.items()

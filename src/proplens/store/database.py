@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from proplens.document import Analysis, Article
 from proplens.errors import StoreError
 from proplens.io.jsonl import analysis_from_dict, analysis_to_dict
-from proplens.store.schema import AnalysisRow, ArticleRow, Base
+from proplens.store.migrate import check_schema
+from proplens.store.schema import AnalysisRow, ArticleRow
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -113,7 +114,7 @@ class Store:
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            check_schema(self.engine, self.url)
         except SQLAlchemyError as error:
             raise StoreError(
                 f"cannot open database {self.url}: {error.__class__.__name__}: {error}"
@@ -281,7 +282,6 @@ def _article_row(article: Article, now: datetime, *, in_corpus: bool) -> Article
         text=article.text,
         content_hash=content_hash(article.text),
         in_corpus=in_corpus,
-        words=len(article.text.split()),
         created_at=now,
     )
 
@@ -291,7 +291,7 @@ def _analysis_row(analysis: Analysis, article_key: int, now: datetime, *, kind: 
         id=secrets.token_hex(8),
         article_id=article_key,
         model=analysis.model,
-        taxonomy=analysis.scheme,
+        taxonomy=analysis.taxonomy,
         created_at=now,
         propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
         spans=len(analysis.spans),

@@ -1,5 +1,8 @@
 """The tables: articles (the text every offset refers to) and analyses (one per article and model run).
 
+Changing a table here needs a migration beside it (``proplens/store/migrations/versions``): the tests
+compare these tables with the database the migrations build.
+
 An analysis row keeps the whole analysis as its versioned JSON document (the schema of
 ``proplens analyze --format json``), plus the few columns that lists and reports filter and sort on.
 """
@@ -32,7 +35,6 @@ class ArticleRow(Base):
     """sha256 of the text, lower-cased with whitespace runs collapsed (the de-duplication key)."""
     in_corpus: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     """Ingested with ``proplens ingest`` (True) rather than submitted in the web app."""
-    words: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     analyses: Mapped[list[AnalysisRow]] = relationship(back_populates="article")

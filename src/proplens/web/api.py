@@ -15,12 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from proplens import techniques
 from proplens.document import Analysis
-from proplens.errors import ProplensError
+from proplens.errors import Busy, ProplensError
 from proplens.io.jsonl import analysis_to_dict
 from proplens.schemas import analysis_schema
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 from proplens.web.requests import article_from_input
-from proplens.web.service import AnalysisOptions, Busy
+from proplens.web.service import AnalysisOptions
 
 __all__ = ["analyze_and_store", "router"]
 
@@ -138,8 +138,13 @@ async def get_analysis(
 
 @router.get("/techniques", summary="The techniques of a taxonomy")
 async def list_techniques(
-    scheme: Annotated[Literal["ptc", "semeval2023"], Query()] = "ptc",
+    taxonomy: Annotated[Literal["ptc", "semeval2023"], Query()] = "ptc",
+    scheme: Annotated[
+        Literal["ptc", "semeval2023"] | None,
+        Query(deprecated=True, description="Old name of `taxonomy`; removed in the next release."),
+    ] = None,
 ) -> list[TechniqueOut]:
+    taxonomy = scheme or taxonomy
     return [
         TechniqueOut(
             id=t.id,
@@ -149,7 +154,7 @@ async def list_techniques(
             colour=t.colour,
             category=t.category,
         )
-        for t in techniques.techniques(Scheme(scheme))
+        for t in techniques.techniques(Taxonomy(taxonomy))
     ]
 
 

@@ -16,15 +16,11 @@ from dataclasses import dataclass
 
 from proplens.api import analyze_many, load_model
 from proplens.document import Analysis, Article
-from proplens.errors import ProplensError
+from proplens.errors import Busy
 
-__all__ = ["AnalysisOptions", "AnalysisService", "Busy"]
+__all__ = ["AnalysisOptions", "AnalysisService"]
 
 log = logging.getLogger("proplens.web")
-
-
-class Busy(ProplensError):
-    """The analysis queue is full."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from proplens.io.jsonl import analysis_to_dict
 from proplens.io.ptc import technique_lines
 from proplens.render.html import LIMITS_NOTE, render_html, report_context
 from proplens.render.view import css_class
-from proplens.techniques import Scheme
+from proplens.techniques import Taxonomy
 from proplens.web.api import analyze_and_store
 from proplens.web.security import csrf_token, csrf_valid, set_csrf_cookie
 from proplens.web.service import AnalysisOptions
@@ -184,7 +184,7 @@ async def about_page(request: Request) -> HTMLResponse:
             "css": css_class(t.id),
             "f1": f"{shipped[f'tc_f1/{t.id}']:.2f}" if f"tc_f1/{t.id}" in shipped else "-",
         }
-        for t in techniques.techniques(Scheme.PTC)
+        for t in techniques.techniques(Taxonomy.PTC)
     ]
     return _page(
         request,

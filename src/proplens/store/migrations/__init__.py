@@ -1,0 +1,1 @@
+"""Alembic migrations of the store's schema: one revision per change, applied by `proplens db upgrade`."""
