@@ -138,7 +138,7 @@ def test_missing_files_and_bad_task(tmp_path: Path) -> None:
 def test_corpus_stats_on_the_example() -> None:
     code, out, _ = run("corpus", "stats", EXAMPLES)
     assert code == 0
-    assert "Corpus demo" in out and "Loaded_Language" in out
+    assert "Dataset demo" in out and "Loaded_Language" in out
     code, out, _ = run("corpus", "stats", EXAMPLES, "--json")
     payload = json.loads(out)
     assert payload["demo"]["spans"] == 20

@@ -76,7 +76,7 @@ def test_pretty_output_shows_the_highlighted_article_and_tables() -> None:
     code, out, err = run(DEMO, "--format", "pretty")
     assert code == 0, err
     assert "propaganda score" in out and "Fragments" in out and "[1]" in out
-    assert "Parking Taxonomy" in out
+    assert "Parking Scheme" in out
 
 
 def test_stdin_and_semeval2023_taxonomy() -> None:

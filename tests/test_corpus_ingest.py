@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from proplens.corpus.ingest import ingest, parse_columns, read_feed, read_ingest_sources
+from proplens.corpus.ingest import ingest
 from proplens.errors import ProplensError
-from proplens.sources import Limits, Loaded, Problem
+from proplens.sources import Limits, Loaded, Problem, parse_columns, read_feed, read_sources
 from proplens.store import Store, content_hash
 from tests.conftest import write
 
@@ -43,7 +43,7 @@ def test_csv_with_mapped_columns_and_rejected_rows(tmp_path: Path) -> None:
         "c3,Vote them out!,Slogan,Herald,not-a-date\n",
     )
     columns = parse_columns(["id=guid", "text=body", "title=headline", "source=outlet", "published=date"])
-    items = list(read_ingest_sources([str(path)], columns=columns))
+    items = list(read_sources([str(path)], columns=columns))
     assert [type(i).__name__ for i in items] == ["Loaded", "Problem", "Problem"]
     first = items[0]
     assert isinstance(first, Loaded)
@@ -65,7 +65,7 @@ def test_csv_with_mapped_columns_and_rejected_rows(tmp_path: Path) -> None:
 
 def test_csv_without_the_needed_columns_says_which(tmp_path: Path) -> None:
     path = write(tmp_path / "x.csv", "a,b\n1,2\n")
-    items = list(read_ingest_sources([str(path)]))
+    items = list(read_sources([str(path)]))
     assert isinstance(items[0], Problem) and "no column id or text" in items[0].message
 
 
@@ -104,9 +104,9 @@ def test_ingest_counts_new_duplicates_and_rejects(tmp_path: Path) -> None:
         + "\n",
     )
     store = Store(f"sqlite:///{tmp_path / 'corpus.db'}")
-    report = ingest(store, read_ingest_sources([str(folder)]), batch_size=2)
+    report = ingest(store, read_sources([str(folder)]), batch_size=2)
     assert (report.new, report.duplicate, len(report.rejected)) == (3, 1, 2)
     assert {Path(p.origin).name.split("#")[0] for p in report.rejected} == {"bad.txt", "feed.rss"}
-    again = ingest(store, read_ingest_sources([str(folder)]))
+    again = ingest(store, read_sources([str(folder)]))
     assert (again.new, again.duplicate) == (0, 4)
     assert store.corpus_size() == 3

@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-from proplens.corpus.report import bootstrap_interval, build_report, collect_facts, write_exports, write_plots
+from proplens.corpus.exports import write_exports
+from proplens.corpus.report import bootstrap_interval, build_report, collect_facts
 from proplens.document import Analysis, Article, Span
+from proplens.render.plots import write_plots
 
 WORDS = " ".join(["word"] * 500)
 

@@ -125,3 +125,28 @@ def test_corpus_page_shows_the_report_and_its_plots(web_app, client) -> None:  #
     plot = client.get("/corpus/technique_profile.svg")
     assert plot.status_code == 200 and plot.headers["content-type"].startswith("image/svg+xml")
     assert client.get("/corpus/nonsense.svg").status_code == 404
+
+
+def test_an_unknown_taxonomy_is_refused_on_the_form_not_replaced(client) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client)
+    response = client.post("/analyze", data={"csrf_token": token, "text": DEMO, "taxonomy": "semeval2099"})
+    assert response.status_code == 400 and "Unknown taxonomy" in response.text
+    assert "Bramwell" in response.text
+
+
+def test_a_headline_in_the_title_field_gives_the_analysis_of_the_whole_article(client) -> None:  # type: ignore[no-untyped-def]
+    from proplens import analyze
+    from proplens.io.jsonl import analysis_to_dict
+
+    headline, body = DEMO.split("\n", 1)
+    token = _token(client)
+    response = client.post(
+        "/analyze",
+        data={"csrf_token": token, "text": body.lstrip("\n"), "title": headline, "entities": "1"},
+        follow_redirects=False,
+    )
+    stored = client.get(response.headers["location"] + ".json").json()
+    cli = analysis_to_dict(analyze(DEMO))
+    assert stored["article"]["text"] == cli["article"]["text"] == DEMO
+    assert stored["article"]["id"] == cli["article"]["id"]
+    assert stored["spans"] == cli["spans"] and stored["figures"] == cli["figures"]

@@ -1,13 +1,12 @@
 """The Python API: `analyze` one article, `analyze_many` a stream of them, with one model per process.
 
 Both accept plain text or an `Article`. The detector is loaded on first use and kept (per model path), so
-calling `analyze` in a loop costs one model load, not one per call; `analyze_many` goes further and runs
-the encoder over a batch of articles at a time.
+calling `analyze` in a loop costs one model load, not one per call; `analyze_many` streams any number of
+articles, reading `batch_size` of them at a time (the results do not depend on it).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -16,6 +15,7 @@ from proplens.analysis import in_taxonomy, summarise
 from proplens.document import Analysis, Article
 from proplens.errors import ProplensError
 from proplens.models.detector import Detector, load_detector
+from proplens.sources.core import article_from_text
 from proplens.techniques import Taxonomy
 
 __all__ = ["analyze", "analyze_many", "load_model"]
@@ -36,11 +36,12 @@ def load_model(model: Model = None) -> Detector:
 
 
 def as_article(item: str | Article) -> Article:
-    """An `Article` as is; a string becomes an article whose id is a hash of its text."""
+    """An `Article` as is; a string becomes one by `proplens.sources.article_from_text` (the CLI's and
+    the web app's way), its id a hash of its text."""
     if isinstance(item, Article):
         return item
     if isinstance(item, str):
-        return Article(id="text-" + hashlib.sha1(item.encode("utf-8")).hexdigest()[:10], text=item)
+        return article_from_text(item)
     raise ProplensError(f"expected text (str) or an Article, got {type(item).__name__}")
 
 
@@ -70,7 +71,9 @@ def analyze_many(
     entities: bool = True,
     taxonomy: Taxonomy | str = Taxonomy.PTC,
 ) -> Iterator[Analysis]:
-    """Analyses of `items`, in order, streamed: reads `batch_size` items at a time, never the whole input."""
+    """Analyses of `items`, in order, streamed: reads `batch_size` items at a time, never the whole input.
+
+    The encoder takes one window per call whatever `batch_size` is, so results never depend on it."""
     if batch_size < 1:
         raise ProplensError(f"batch_size must be at least 1, got {batch_size}")
     if min_score is not None and not 0.0 < min_score < 1.0:

@@ -1,4 +1,4 @@
-"""`proplens report`: who uses which techniques, on which topics, and how that changes over time.
+"""The corpus report's statistics: who uses which techniques, on which topics, and how that changes over time.
 
 Every figure is computed from the stored corpus analyses of one model:
 
@@ -9,7 +9,9 @@ Every figure is computed from the stored corpus analyses of one model:
 - the most frequent flagged fragments.
 
 Articles are reduced to small `ArticleFacts` as they stream from the database, so a report never holds
-the corpus' texts in memory.
+the corpus' texts in memory. `corpus_report` is the one way every entry point (``proplens report``, the web
+app's corpus page) builds it; rendering lives in `proplens.render.corpus` (tables), `proplens.render.plots`
+(pictures) and `proplens.corpus.exports` (CSV/Parquet).
 """
 
 from __future__ import annotations
@@ -19,26 +21,29 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from proplens.document import Analysis
+from proplens.store import Store
 
 __all__ = [
     "BOOTSTRAP_SAMPLES",
     "ArticleFacts",
     "CorpusReport",
+    "Grouping",
     "TechniqueRate",
     "bootstrap_interval",
     "build_report",
     "collect_facts",
-    "write_exports",
-    "write_plots",
+    "corpus_report",
 ]
 
 BOOTSTRAP_SAMPLES = 1000
+Grouping = str
+"""How articles are grouped into outlets: ``source`` (their source field), ``prefix`` (the first characters
+of their id) or ``auto`` (source when any corpus article has one)."""
 UNDATED = "undated"
 NO_OUTLET = "(no outlet)"
 
@@ -212,116 +217,22 @@ def build_report(
     return report
 
 
-def write_exports(report: CorpusReport, directory: Path, *, csv: bool, parquet: bool) -> list[Path]:
-    """``technique_rates`` and ``fragments`` tables as CSV and/or Parquet files in `directory`."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-    import pyarrow.parquet as pq
-
-    directory.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "technique_rates": pa.Table.from_pylist(
-            [r.as_row() for r in report.rates] or [], schema=_RATES_SCHEMA(pa)
-        ),
-        "fragments": pa.Table.from_pylist(
-            [{"technique": t, "fragment": f, "count": n} for t, f, n in report.fragments],
-            schema=pa.schema([("technique", pa.string()), ("fragment", pa.string()), ("count", pa.int64())]),
-        ),
-    }
-    written = []
-    for name, table in tables.items():
-        if csv:
-            pa_csv.write_csv(table, directory / f"{name}.csv")
-            written.append(directory / f"{name}.csv")
-        if parquet:
-            pq.write_table(table, directory / f"{name}.parquet")
-            written.append(directory / f"{name}.parquet")
-    return written
-
-
-def _RATES_SCHEMA(pa: Any) -> Any:
-    return pa.schema(
-        [
-            ("dimension", pa.string()),
-            ("group", pa.string()),
-            ("technique", pa.string()),
-            ("articles", pa.int64()),
-            ("articles_with", pa.int64()),
-            ("spans", pa.int64()),
-            ("words", pa.int64()),
-            ("rate_per_1000_words", pa.float64()),
-            ("share_of_articles", pa.float64()),
-            ("ci_low", pa.float64()),
-            ("ci_high", pa.float64()),
-        ]
+def corpus_report(
+    store: Store,
+    *,
+    model: str | None = None,
+    grouping: Grouping = "auto",
+    prefix_length: int = 3,
+    period: str = "month",
+    keywords: Sequence[str] = (),
+) -> CorpusReport | None:
+    """The report of the store's corpus analyses by `model` (default: the latest used), streamed from the
+    database; None when there are none."""
+    if grouping == "auto":
+        grouping = "source" if store.corpus_has_sources() else "prefix"
+    analyses = (c.analysis for c in store.corpus_analyses(model))
+    facts = collect_facts(
+        analyses, grouping=grouping, prefix_length=prefix_length, period=period, keywords=keywords
     )
-
-
-def write_plots(
-    report: CorpusReport, directory: Path, *, formats: Sequence[str] = ("png", "svg")
-) -> list[Path]:
-    """A heatmap of technique rates per outlet and a line chart of rates over time (top 6 techniques)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from proplens.render.view import describe
-
-    directory.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    outlets = sorted({r.group for r in report.rows("outlet")})
-    techniques = list(dict.fromkeys(r.technique for r in report.rows("all")))
-    if outlets and techniques:
-        grid = np.zeros((len(outlets), len(techniques)))
-        for row in report.rows("outlet"):
-            grid[outlets.index(row.group), techniques.index(row.technique)] = row.rate_per_1000_words
-        figure, axes = plt.subplots(figsize=(1.2 + 0.62 * len(techniques), 1.4 + 0.42 * len(outlets)))
-        image = axes.imshow(grid, cmap="Reds", aspect="auto")
-        axes.set_xticks(
-            range(len(techniques)), [describe(t).name for t in techniques], rotation=40, ha="right"
-        )
-        axes.set_yticks(range(len(outlets)), outlets)
-        for (i, j), value in np.ndenumerate(grid):
-            axes.text(
-                j,
-                i,
-                f"{value:.1f}",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if value > grid.max() * 0.6 else "black",
-            )
-        figure.colorbar(image, ax=axes, label="spans per 1,000 words")
-        axes.set_title(f"Technique profile per {'outlet' if report.grouping == 'source' else 'id prefix'}")
-        figure.tight_layout()
-        written += _save(figure, directory / "technique_profile", formats)
-        plt.close(figure)
-    periods = sorted({r.group for r in report.rows("period")} - {UNDATED})
-    if periods:
-        figure, axes = plt.subplots(figsize=(8, 4.5))
-        for technique in techniques[:6]:
-            rates = {
-                r.group: r.rate_per_1000_words for r in report.rows("period") if r.technique == technique
-            }
-            info = describe(technique)
-            axes.plot(
-                periods, [rates.get(p, 0.0) for p in periods], marker="o", label=info.name, color=info.colour
-            )
-        axes.set_ylabel("spans per 1,000 words")
-        axes.set_title("Technique rate over time")
-        axes.legend(fontsize=8)
-        axes.tick_params(axis="x", rotation=40)
-        figure.tight_layout()
-        written += _save(figure, directory / "technique_rate_over_time", formats)
-        plt.close(figure)
-    return written
-
-
-def _save(figure: Any, stem: Path, formats: Sequence[str]) -> list[Path]:
-    paths = []
-    for extension in formats:
-        path = stem.with_suffix(f".{extension}")
-        figure.savefig(path, dpi=130)
-        paths.append(path)
-    return paths
+    report = build_report(facts, grouping=grouping)
+    return report if report.articles else None

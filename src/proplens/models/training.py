@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from proplens.corpus.layout import find_splits
+from proplens.dataset.layout import find_splits
 from proplens.document import Annotation, Article, Span
 from proplens.errors import FormatError, ModelError
 from proplens.io import ptc

@@ -2,82 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 
 from proplens import techniques
-from proplens.corpus.report import CorpusReport
-from proplens.corpus.stats import CorpusStats
+from proplens.dataset.stats import DatasetStats
 from proplens.techniques import Taxonomy
 
 __all__ = ["corpus_report_tables", "ingest_table", "stats_tables", "techniques_table"]
 
 
-def corpus_report_tables(report: CorpusReport, *, top: int = 6) -> list[Table]:
-    """Rates per group for the most frequent techniques (outlets with 95% intervals), and top fragments."""
-    from proplens.render.view import describe
-
-    overall = report.rows("all")
-    techniques = [r.technique for r in overall][:top]
-    tables = []
-    models = ", ".join(report.models)
+def corpus_report_tables(view: dict[str, Any]) -> list[Table]:
+    """The corpus report (`proplens.render.corpus.report_view`) as Rich tables."""
     summary = Table(
-        title=f"Corpus: {report.articles:,} articles, {report.words:,} words, model {models}",
+        title=f"Corpus: {view['articles']} articles, {view['words']} words, model {view['models']}",
         title_justify="left",
     )
     summary.add_column("technique")
     summary.add_column("spans", justify="right")
     summary.add_column("per 1,000 words (95% CI)", justify="right")
     summary.add_column("articles using it", justify="right")
-    for row in overall:
+    for row in view["overall"]:
         summary.add_row(
-            describe(row.technique).name,
-            f"{row.spans:,}",
-            f"{row.rate_per_1000_words:.2f} ({row.ci_low:.2f}-{row.ci_high:.2f})",
-            f"{row.share_of_articles:.0%}",
+            Text("■ ", style=row["colour"]) + Text(row["name"]), row["spans"], row["rate"], row["share"]
         )
-    tables.append(summary)
-    titles = {
-        "outlet": "Per outlet"
-        if report.grouping == "source"
-        else "Per article-id prefix (no outlet metadata)",
-        "period": "Per period",
-        "keyword": "Per topic keyword",
-    }
-    for dimension, title in titles.items():
-        rows = report.rows(dimension)
-        if not rows:
-            continue
-        table = Table(
-            title=f"{title}: spans per 1,000 words" + (" (95% CI)" if dimension == "outlet" else ""),
-            title_justify="left",
-        )
-        table.add_column(dimension)
+    tables = [summary]
+    for dimension in view["dimensions"]:
+        table = Table(title=dimension["title"], title_justify="left")
+        table.add_column(dimension["label"])
         table.add_column("articles", justify="right")
-        for technique in techniques:
-            table.add_column(describe(technique).abbreviation or technique[:6], justify="right")
-        groups = dict.fromkeys(r.group for r in rows)
-        for group in groups:
-            cells = {r.technique: r for r in rows if r.group == group}
-            first = next(iter(cells.values()))
-            values = []
-            for technique in techniques:
-                cell = cells.get(technique)
-                if cell is None:
-                    values.append("")
-                elif cell.ci_low is not None:
-                    values.append(f"{cell.rate_per_1000_words:.1f} ({cell.ci_low:.1f}-{cell.ci_high:.1f})")
-                else:
-                    values.append(f"{cell.rate_per_1000_words:.1f}")
-            table.add_row(group, f"{first.articles:,}", *values)
+        for column in view["columns"]:
+            table.add_column(column["abbreviation"], justify="right")
+        for row in dimension["rows"]:
+            table.add_row(row["group"], row["articles"], *row["cells"])
         tables.append(table)
-    if report.fragments:
+    if view["columns"]:
+        key = Table(title="Columns", title_justify="left", show_header=False)
+        key.add_column("abbreviation")
+        key.add_column("technique")
+        for column in view["columns"]:
+            key.add_row(column["abbreviation"], column["name"])
+        tables.append(key)
+    if view["fragments"]:
         fragments = Table(title="Most frequent flagged fragments", title_justify="left")
         fragments.add_column("count", justify="right")
         fragments.add_column("technique")
         fragments.add_column("fragment", overflow="fold")
-        for technique, text, count in report.fragments:
-            fragments.add_row(str(count), describe(technique).name, text[:100])
+        for row in view["fragments"]:
+            fragments.add_row(row["count"], row["technique"], row["text"][:100])
         tables.append(fragments)
     return tables
 
@@ -94,9 +68,9 @@ def ingest_table(new: int, duplicate: int, rejected: int, corpus: int) -> Table:
     return table
 
 
-def stats_tables(name: str, stats: CorpusStats) -> list[Table]:
+def stats_tables(name: str, stats: DatasetStats) -> list[Table]:
     """An overview table, and for annotated corpora a per-technique and a span-length table."""
-    overview = Table(title=f"Corpus {name}", title_justify="left", show_header=False)
+    overview = Table(title=f"Dataset {name}", title_justify="left", show_header=False)
     overview.add_column("measure")
     overview.add_column("value", justify="right")
     overview.add_row("articles", f"{stats.articles:,}")
@@ -121,7 +95,7 @@ def stats_tables(name: str, stats: CorpusStats) -> list[Table]:
     return tables
 
 
-def _technique_table(stats: CorpusStats) -> Table:
+def _technique_table(stats: DatasetStats) -> Table:
     table = Table(
         title="Spans per technique",
         title_justify="left",
@@ -145,7 +119,7 @@ def _technique_table(stats: CorpusStats) -> Table:
     return table
 
 
-def _length_table(stats: CorpusStats) -> Table:
+def _length_table(stats: DatasetStats) -> Table:
     summary = stats.lengths
     assert summary is not None
     table = Table(title="Span length (characters)", title_justify="left", show_header=False)

@@ -11,7 +11,28 @@ from rich.table import Table
 from proplens import techniques
 from proplens.scoring.tc import NO_TECHNIQUE
 
-__all__ = ["comparison_table", "confusion_table", "scores_json", "summary_table", "technique_table"]
+__all__ = [
+    "SUMMARY_KEYS",
+    "comparison_table",
+    "confusion_table",
+    "scores_json",
+    "summary_table",
+    "technique_table",
+]
+
+SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "si": ("precision", "recall", "f1", "predicted_spans", "gold_spans"),
+    "tc": ("micro_f1", "micro_precision", "micro_recall", "macro_f1", "correct", "predicted", "gold"),
+    "slc": (
+        "precision",
+        "recall",
+        "f1",
+        "sentences",
+        "gold_propaganda_sentences",
+        "predicted_propaganda_sentences",
+    ),
+}
+"""The figures each task's summary table shows, in order."""
 
 
 def summary_table(title: str, scores: Mapping[str, float], keys: tuple[str, ...]) -> Table:

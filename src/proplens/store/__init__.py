@@ -1,6 +1,7 @@
 """Storage of articles and their analyses: SQLAlchemy 2, SQLite by default, PostgreSQL by URL.
 
-One schema and one module shared by the web app (history, permalinks) and the corpus commands.
+One schema and one module shared by the web app (history, permalinks) and the corpus commands; its
+changes are Alembic migrations (`proplens.store.migrate`, `proplens db upgrade`).
 """
 
 from proplens.store.database import (
@@ -11,6 +12,7 @@ from proplens.store.database import (
     Store,
     StoredAnalysis,
     content_hash,
+    open_engine,
 )
 
 __all__ = [
@@ -21,4 +23,5 @@ __all__ = [
     "Store",
     "StoredAnalysis",
     "content_hash",
+    "open_engine",
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "Store",
     "StoredAnalysis",
     "content_hash",
+    "open_engine",
 ]
 
 
@@ -90,29 +91,36 @@ class StoredAnalysis:
     analysis: Analysis
 
 
+def open_engine(url: str | None = None) -> tuple[Engine, str]:
+    """An engine for the database at `url` (default: `DEFAULT_DATABASE_URL`) and its URL to show (no
+    password). SQLite files get their folder created and WAL mode; ``postgresql://`` uses psycopg 3."""
+    url = url or DEFAULT_DATABASE_URL
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {url!r} (e.g. sqlite:///proplens.db)") from None
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        options["connect_args"] = {"check_same_thread": False}
+    elif parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        engine = create_engine(parsed, **options)
+    except (ArgumentError, ImportError) as error:
+        raise StoreError(f"cannot use database {shown}: {error}") from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine, shown
+
+
 class Store:
     """The database behind history, permalinks and corpus runs. Thread-safe; one per process."""
 
     def __init__(self, url: str | None = None) -> None:
-        url = url or DEFAULT_DATABASE_URL
-        try:
-            parsed = make_url(url)
-        except ArgumentError:
-            raise StoreError(f"not a database URL: {url!r} (e.g. sqlite:///proplens.db)") from None
-        options: dict[str, Any] = {"pool_pre_ping": True}
-        if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            options["connect_args"] = {"check_same_thread": False}
-        elif parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        self.url = parsed.render_as_string(hide_password=True)
-        try:
-            self.engine: Engine = create_engine(parsed, **options)
-        except (ArgumentError, ImportError) as error:
-            raise StoreError(f"cannot use database {self.url}: {error}") from None
-        if parsed.get_backend_name() == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine, self.url = open_engine(url)
         try:
             check_schema(self.engine, self.url)
         except SQLAlchemyError as error:
@@ -192,6 +200,13 @@ class Store:
                 session.add(_article_row(article, now, in_corpus=True))
                 counts.new += 1
         return counts
+
+    def corpus_version(self) -> tuple[int, str | None]:
+        """Changes whenever a corpus analysis is added: (how many there are, the newest id and time)."""
+        query = select(func.count(), func.max(AnalysisRow.created_at)).where(AnalysisRow.kind == "corpus")
+        with self.session() as session:
+            count, newest = session.execute(query).one()
+        return int(count or 0), str(newest) if newest else None
 
     def corpus_has_sources(self) -> bool:
         """Whether any corpus article names its source (outlet)."""

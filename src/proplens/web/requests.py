@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from starlette.concurrency import run_in_threadpool
 
 from proplens.document import Article
 from proplens.errors import FormatError
-from proplens.io.ptc import title_of
-from proplens.sources import Limits, article_from_bytes, article_from_url
+from proplens.sources import Limits, article_from_bytes, article_from_text, article_from_url
+from proplens.sources.core import checked
 from proplens.web.settings import Settings
 
 __all__ = ["article_from_input"]
@@ -40,14 +38,7 @@ async def article_from_input(
         raise FormatError("request", "give exactly one of: text, url, file")
     limits = _limits(settings)
     if text:
-        if not text.strip():
-            raise FormatError("text", "empty text; nothing to analyse")
-        if len(text) > settings.max_chars:
-            raise FormatError(
-                "text", f"{len(text):,} characters is more than the limit of {settings.max_chars:,}"
-            )
-        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-        return Article(id=f"text-{digest}", text=text, title=(title or title_of(text) or None))
+        return checked(article_from_text(text, title=title), "text", limits)
     if url:
         loaded = await run_in_threadpool(article_from_url, url.strip(), limits=limits)
         return loaded.article

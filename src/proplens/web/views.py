@@ -24,6 +24,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
+FORM_TAXONOMIES = (Taxonomy.PTC.value, Taxonomy.SEMEVAL2023.value)
 
 
 def _page(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
@@ -59,12 +60,21 @@ async def analyse_form(
             {"active": "analyse", "form": form, "error": "The form expired; please submit it again."},
             status=403,
         )
+    if taxonomy not in FORM_TAXONOMIES:
+        return _page(
+            request,
+            "analyze.html.j2",
+            {
+                "active": "analyse",
+                "form": form,
+                "error": f"Unknown taxonomy {taxonomy!r}: choose one listed.",
+            },
+            status=400,
+        )
     upload = None
     if file is not None and file.filename:
         upload = (file.filename, await file.read())
-    options = AnalysisOptions(
-        taxonomy=taxonomy if taxonomy in ("ptc", "semeval2023") else "ptc", entities=bool(entities)
-    )
+    options = AnalysisOptions(taxonomy=taxonomy, entities=bool(entities))
     try:
         _, analysis_id = await analyze_and_store(
             request,
@@ -200,82 +210,39 @@ async def about_page(request: Request) -> HTMLResponse:
 
 
 def _corpus_report(request: Request) -> Any:
-    """The corpus report of the store's latest model (None when nothing has been analysed yet)."""
-    from proplens.corpus.report import build_report, collect_facts
+    """The corpus report of the store's latest model (None when nothing has been analysed yet), built once
+    per change of the corpus analyses and shared by the page and its plots."""
+    from proplens.corpus.report import corpus_report
 
     store = request.app.state.store
-    grouping = "source" if store.corpus_has_sources() else "prefix"
-    facts = collect_facts((c.analysis for c in store.corpus_analyses()), grouping=grouping)
-    report = build_report(facts, grouping=grouping)
-    return report if report.articles else None
+    version = store.corpus_version()
+    cached = getattr(request.app.state, "corpus_report", None)
+    if cached is None or cached[0] != version:
+        cached = (version, corpus_report(store), {})
+        request.app.state.corpus_report = cached
+    return cached
 
 
 @router.get("/corpus", response_class=HTMLResponse)
 async def corpus_page(request: Request) -> HTMLResponse:
-    from proplens.render.view import describe
+    from proplens.render.corpus import report_view
 
-    report = await asyncio.to_thread(_corpus_report, request)
-    context: dict[str, Any] = {"active": "corpus", "report": None}
-    if report is not None:
-        overall = report.rows("all")
-        techniques_used = [r.technique for r in overall][:6]
-        outlets = []
-        for group in dict.fromkeys(r.group for r in report.rows("outlet")):
-            cells = {r.technique: r for r in report.rows("outlet") if r.group == group}
-            first = next(iter(cells.values()))
-            outlets.append(
-                {
-                    "name": group,
-                    "articles": first.articles,
-                    "cells": [
-                        f"{cells[t].rate_per_1000_words:.1f} ({cells[t].ci_low:.1f}-{cells[t].ci_high:.1f})"
-                        if t in cells
-                        else ""
-                        for t in techniques_used
-                    ],
-                }
-            )
-        context["report"] = {
-            "articles": f"{report.articles:,}",
-            "words": f"{report.words:,}",
-            "models": ", ".join(report.models),
-            "grouping": "outlet" if report.grouping == "source" else "article-id prefix (no outlet metadata)",
-            "overall": [
-                {
-                    "name": describe(r.technique).name,
-                    "css": css_class(r.technique),
-                    "spans": f"{r.spans:,}",
-                    "rate": f"{r.rate_per_1000_words:.2f}",
-                    "interval": f"{r.ci_low:.2f}-{r.ci_high:.2f}",
-                    "share": f"{r.share_of_articles:.0%}",
-                }
-                for r in overall
-            ],
-            "columns": [describe(t).name for t in techniques_used],
-            "outlets": outlets,
-            "fragments": [
-                {"technique": describe(t).name, "text": text, "count": n} for t, text, n in report.fragments
-            ],
-            "has_periods": any(r.group != "undated" for r in report.rows("period")),
-        }
-    return _page(request, "corpus.html.j2", context)
+    _, report, _ = await asyncio.to_thread(_corpus_report, request)
+    view = report_view(report) if report is not None else None
+    return _page(request, "corpus.html.j2", {"active": "corpus", "report": view})
 
 
 @router.get("/corpus/{plot}.svg")
 async def corpus_plot(request: Request, plot: str) -> Response:
-    import tempfile
-    from pathlib import Path
+    from proplens.render.plots import PLOTS, render_plot
 
-    from proplens.corpus.report import write_plots
-
-    if plot not in ("technique_profile", "technique_rate_over_time"):
+    if plot not in PLOTS:
         raise HTTPException(404, "no such plot")
-    report = await asyncio.to_thread(_corpus_report, request)
+    _, report, pictures = await asyncio.to_thread(_corpus_report, request)
     if report is None:
         raise HTTPException(404, "no corpus analyses yet")
-    with tempfile.TemporaryDirectory() as folder:
-        written = await asyncio.to_thread(write_plots, report, Path(folder), formats=("svg",))
-        wanted = [p for p in written if p.stem == plot]
-        if not wanted:
-            raise HTTPException(404, "this plot needs dated articles")
-        return Response(wanted[0].read_bytes(), media_type="image/svg+xml")
+    if plot not in pictures:
+        pictures[plot] = await asyncio.to_thread(render_plot, report, plot, format="svg")
+    if pictures[plot] is None:
+        raise HTTPException(404, "this plot needs dated articles")
+    return Response(pictures[plot], media_type="image/svg+xml")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from proplens.document import Analysis, Article, Span
-from proplens.outputs import OutputFormat, Sink
-from proplens.runner import Result
+from proplens.pipeline import Result
+from proplens.sinks import OutputFormat, Sink
 
 TEXT = "The corrupt mayor lied again."
 RESULT = Result(

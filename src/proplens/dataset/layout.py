@@ -12,13 +12,13 @@ from pathlib import Path
 
 from proplens.errors import FormatError
 
-__all__ = ["CorpusSplit", "find_splits"]
+__all__ = ["DatasetSplit", "find_splits"]
 
 _ARTICLES_SUFFIX = "-articles"
 
 
 @dataclass(frozen=True, slots=True)
-class CorpusSplit:
+class DatasetSplit:
     """One split: its name, its article folder and, if found, its technique labels."""
 
     name: str
@@ -26,7 +26,7 @@ class CorpusSplit:
     technique_labels: Path | None
 
 
-def find_splits(path: str | Path, *, labels: str | Path | None = None) -> list[CorpusSplit]:
+def find_splits(path: str | Path, *, labels: str | Path | None = None) -> list[DatasetSplit]:
     """The splits at `path`: the folder itself if it holds ``article*.txt``, else its ``*-articles`` folders.
 
     `labels` overrides label discovery (only with a single article folder).
@@ -49,13 +49,13 @@ def _has_articles(folder: Path) -> bool:
     return any(p.name.startswith("article") and p.suffix == ".txt" for p in folder.iterdir())
 
 
-def _split(folder: Path, labels: str | Path | None) -> CorpusSplit:
+def _split(folder: Path, labels: str | Path | None) -> DatasetSplit:
     name = folder.name.removesuffix(_ARTICLES_SUFFIX)
     if labels is not None:
-        return CorpusSplit(name, folder, Path(labels))
+        return DatasetSplit(name, folder, Path(labels))
     candidates = (
         folder.parent / f"{name}-task-flc-tc.labels",
         folder.parent / f"{name}-labels-task-flc-tc",
     )
     found = next((c for c in candidates if c.exists()), None)
-    return CorpusSplit(name, folder, found)
+    return DatasetSplit(name, folder, found)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from proplens.api import Model, analyze_many, load_model
+from proplens.errors import StoreError
 from proplens.store import Store
 
 __all__ = ["RunReport", "run_corpus"]
@@ -56,7 +57,11 @@ def run_corpus(
             store.save_corpus_batch(
                 [(key, analysis) for (key, _), analysis in zip(pending, analyses, strict=True)]
             )
-        except IntegrityError:
+        except IntegrityError as error:
+            # the one expected conflict: another run stored some of these articles first
+            still_pending = {key for key, _ in store.pending(model_id, limit=size)}
+            if still_pending & {key for key, _ in pending} == {key for key, _ in pending}:
+                raise StoreError(f"cannot store the analyses: {error.orig}") from None
             report.skipped_batches += 1
             continue
         report.analysed += len(pending)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from proplens import Annotation, Article, Span
-from proplens.corpus.stats import compute_stats
+from proplens.dataset.stats import compute_stats
 from proplens.io import ptc
 
 

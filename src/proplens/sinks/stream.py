@@ -1,4 +1,4 @@
-"""Where analyses go: the output formats of ``proplens analyze``, written atomically.
+"""The output formats of ``proplens analyze`` (terminal, JSON, JSONL, PTC, HTML), written atomically.
 
 A sink receives results one at a time and writes them out as it goes (JSONL, PTC and pretty stream; JSON
 and HTML need the whole run). Files are written through a temporary file that replaces the target only
@@ -21,9 +21,9 @@ from proplens.document import Annotation, Span
 from proplens.io._files import open_atomic
 from proplens.io.jsonl import analysis_to_dict
 from proplens.io.ptc import span_lines, technique_lines
+from proplens.pipeline import Result
 from proplens.render.html import render_html
 from proplens.render.terminal import render_analysis
-from proplens.runner import Result
 
 __all__ = ["OutputFormat", "Sink"]
 
@@ -39,6 +39,21 @@ class OutputFormat(StrEnum):
     ptc_si = "ptc-si"
     """SemEval-2020 Task 11 span lines: ``id<TAB>start<TAB>end``."""
     html = "html"
+
+    @classmethod
+    def for_path(cls, path: Path) -> OutputFormat | None:
+        """The format a file name asks for by its suffix (``.html``, ``.json``, ``.labels``, ...)."""
+        return _SUFFIX_FORMATS.get(path.suffix.lower())
+
+
+_SUFFIX_FORMATS = {
+    ".html": OutputFormat.html,
+    ".htm": OutputFormat.html,
+    ".json": OutputFormat.json,
+    ".jsonl": OutputFormat.jsonl,
+    ".labels": OutputFormat.ptc,
+    ".txt": OutputFormat.pretty,
+}
 
 
 class Sink:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from proplens import FormatError
-from proplens.corpus.layout import find_splits
+from proplens.dataset.layout import find_splits
 from tests.conftest import EXAMPLES, write
 
 

@@ -9,10 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from proplens.corpus.runner import run_corpus
+from proplens.corpus.run import run_corpus
 from proplens.document import Article
+from proplens.errors import StoreError
 from proplens.store import Store
 from proplens.store.schema import AnalysisRow
 from tests.conftest import EXAMPLES
@@ -81,3 +84,30 @@ def test_sigkill_mid_run_then_rerun_finishes_with_nothing_lost_or_doubled(tmp_pa
     assert f"analysed {40 - done_at_kill} articles" in finished.stdout
     assert _analyses(store) == (40, 40)
     print(f"re-run: {finished.stdout.strip()}; now 40 analyses of 40 distinct articles")
+
+
+def test_a_batch_another_run_stored_first_is_skipped(tmp_path: Path) -> None:
+    store = _corpus(tmp_path / "c.db", 3)
+    rival = Store(f"sqlite:///{tmp_path / 'c.db'}")
+    save = store.save_corpus_batch
+
+    def race(batch):  # type: ignore[no-untyped-def]
+        store.save_corpus_batch = save  # type: ignore[method-assign]
+        rival.save_corpus_batch(batch[:1])  # the other run commits one of these articles first
+        save(batch)
+
+    store.save_corpus_batch = race  # type: ignore[method-assign]
+    report = run_corpus(store, batch_size=3, entities=False)
+    assert (report.skipped_batches, report.analysed, report.remaining) == (1, 2, 0)
+    assert _analyses(store) == (3, 3)
+
+
+def test_an_integrity_fault_that_is_not_a_rival_run_stops_with_one_error(tmp_path: Path) -> None:
+    store = _corpus(tmp_path / "c.db", 2)
+
+    def broken(batch):  # type: ignore[no-untyped-def]
+        raise IntegrityError("INSERT", {}, Exception("NOT NULL constraint failed: analyses.document"))
+
+    store.save_corpus_batch = broken  # type: ignore[method-assign]
+    with pytest.raises(StoreError, match="NOT NULL constraint failed"):
+        run_corpus(store, batch_size=2, entities=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from proplens.document import Article
-from proplens.runner import Result, analyze_sources
+from proplens.pipeline import Result, analyze_sources
 from proplens.sources import Loaded, Problem
 
 TEXT = "Vote them out! The corrupt mayor lied again and again."

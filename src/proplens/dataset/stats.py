@@ -1,6 +1,6 @@
-"""Descriptive statistics of an annotated corpus: size, technique counts, span lengths, overlaps.
+"""Descriptive statistics of an annotated dataset: size, technique counts, span lengths, overlaps.
 
-Plain data out (`CorpusStats`); tables and JSON are made elsewhere.
+Plain data out (`DatasetStats`); tables and JSON are made elsewhere.
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
+from proplens.dataset.layout import DatasetSplit, find_splits
 from proplens.document import Annotation, Article, covered_characters, group_by_article
 
-__all__ = ["LENGTH_BUCKETS", "CorpusStats", "TechniqueStats", "compute_stats"]
+__all__ = ["LENGTH_BUCKETS", "DatasetStats", "TechniqueStats", "compute_stats", "describe_splits"]
 
 #: Upper bounds (inclusive, in characters) of the span-length histogram; the last bucket is open.
 LENGTH_BUCKETS: tuple[int, ...] = (10, 25, 50, 100, 200)
@@ -41,7 +43,7 @@ class TechniqueStats:
 
 
 @dataclass(frozen=True, slots=True)
-class CorpusStats:
+class DatasetStats:
     """What a corpus (or split) holds. Counts are of technique spans (label-file lines)."""
 
     articles: int
@@ -71,12 +73,12 @@ class CorpusStats:
 
 def compute_stats(
     articles: Sequence[Article], annotations: Iterable[Annotation] | None = None
-) -> CorpusStats:
+) -> DatasetStats:
     """Statistics of `articles` and, if given, their technique `annotations`."""
     characters = sum(len(a.text) for a in articles)
     words = sum(len(a.text.split()) for a in articles)
     if annotations is None:
-        return CorpusStats(len(articles), characters, words, annotated=False)
+        return DatasetStats(len(articles), characters, words, annotated=False)
     by_article = group_by_article(annotations)
     texts = {a.id: a.text for a in articles}
     spans = [(article_id, s) for article_id, ss in by_article.items() for s in ss]
@@ -91,7 +93,7 @@ def compute_stats(
         count - 1 for count in Counter((a, s.start, s.end) for a, s in spans).values() if count > 1
     )
     crossing = sum(1 for a, s in spans if "\n" in texts.get(a, "")[s.start : s.end])
-    return CorpusStats(
+    return DatasetStats(
         articles=len(articles),
         characters=characters,
         words=words,
@@ -158,3 +160,21 @@ def _histogram(lengths: list[int]) -> dict[str, int]:
     for label, lower, upper in labels:
         histogram[label] = sum(1 for n in lengths if n >= lower and (upper is None or n <= upper))
     return histogram
+
+
+def describe_splits(
+    path: str | Path, *, labels: str | Path | None = None
+) -> dict[str, tuple[DatasetSplit, DatasetStats]]:
+    """The statistics of every split found at `path` (its technique labels read when there are any)."""
+    from proplens.io import ptc
+
+    results = {}
+    for split in find_splits(path, labels=labels):
+        articles = ptc.read_articles(split.articles)
+        annotations = None
+        if split.technique_labels is not None:
+            annotations = ptc.read_technique_labels(
+                split.technique_labels, articles={a.id: a for a in articles}
+            )
+        results[split.name] = (split, compute_stats(articles, annotations))
+    return results

@@ -1,0 +1,44 @@
+"""The Typer application and its command groups; the commands register themselves from their modules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from proplens import __version__
+from proplens.cli.common import stdout
+
+__all__ = ["app", "corpus_app", "dataset_app", "db_app"]
+
+app = typer.Typer(
+    name="proplens",
+    help="Find propaganda and persuasion techniques in news articles.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+dataset_app = typer.Typer(help="Look at annotated datasets (PTC layout).", no_args_is_help=True)
+app.add_typer(dataset_app, name="dataset")
+corpus_app = typer.Typer(
+    help="Deprecated: `proplens corpus stats` is now `proplens dataset stats`.", no_args_is_help=True
+)
+app.add_typer(corpus_app, name="corpus", hidden=True)
+db_app = typer.Typer(help="The database: its schema revision and upgrades.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"proplens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Find propaganda and persuasion techniques in news articles."""

@@ -1,0 +1,118 @@
+"""What every command shares: consoles, one-line errors, the progress bar, the model loader, help texts."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from proplens.errors import ModelError, ProplensError
+
+__all__ = [
+    "DB_HELP",
+    "MODEL_HELP",
+    "RateBar",
+    "clean_errors",
+    "deprecated",
+    "load_model",
+    "print_json",
+    "stderr",
+    "stdout",
+    "training",
+]
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+DB_HELP = (
+    "Database URL (sqlite:///file.db, postgresql://user:pass@host/db). "
+    "Default: SQLite in $PROPLENS_HOME (~/.local/share/proplens)."
+)
+MODEL_HELP = "'default' (the shipped model) or a model folder."
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn proplens' own errors into one red line on stderr and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ProplensError as error:
+            stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+def deprecated(old: str, new: str) -> None:
+    """Say on stderr that option `old` is deprecated in favour of `new` (it still works, for one release)."""
+    stderr.print(f"[yellow]warning[/yellow] {old} is deprecated; use {new}", highlight=False)
+
+
+def load_model(model: str) -> Any:
+    """The detector at `model` ('default' or a folder), cached per process, with a status line."""
+    from proplens.api import load_model as load
+
+    with stderr.status(f"loading model {model}"):
+        return load(model)
+
+
+def print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=float) + "\n")
+
+
+def training(name: str) -> Any:
+    """A function of proplens.models.training, or a clean error when the train extra is missing."""
+    try:
+        from proplens.models import training as module
+    except ImportError as error:
+        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
+    return getattr(module, name)
+
+
+class RateBar:
+    """A Rich progress bar on stderr: count, articles/s, elapsed and remaining time; hidden when stderr is
+    not a terminal or when `enabled` is false."""
+
+    def __init__(self, description: str, total: int | None = None, *, enabled: bool = True) -> None:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} articles/s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        shown = enabled and stderr.is_terminal
+        self.progress = Progress(*columns, console=stderr, transient=True, disable=not shown)
+        self.task = self.progress.add_task(description, total=total, rate="-")
+
+    def update(self, *, advance: int = 0, done: int | None = None, total: int | None = None) -> None:
+        self.progress.update(self.task, advance=advance, completed=done, total=total)
+        state = self.progress.tasks[0]
+        rate = state.completed / state.elapsed if state.elapsed else 0.0
+        self.progress.update(self.task, rate=f"{rate:.1f}")
+
+    def __enter__(self) -> RateBar:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)

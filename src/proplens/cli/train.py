@@ -1,0 +1,116 @@
+"""`proplens train`, `soup`, `export` and `model`: making a detector and looking at one."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from proplens.cli.app import app
+from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json, stderr, stdout, training
+from proplens.models.config import load_config
+from proplens.scoring import report
+
+
+def _log(message: str) -> None:
+    stderr.print(message, highlight=False, soft_wrap=True)
+
+
+@app.command("train")
+@clean_errors
+def train_command(
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    out: Annotated[Path, typer.Option(help="Run folder: checkpoints, logs and the exported model/.")],
+    config: Annotated[
+        Path | None, typer.Option(help="TOML training config (see configs/default.toml).")
+    ] = None,
+    resume: Annotated[bool, typer.Option(help="Continue from the run folder's last checkpoint.")] = False,
+) -> None:
+    """Train a detector (needs the [bold]train[/bold] extra), tune it on dev and export it to ONNX.
+
+    The model to ship ends up in [bold]OUT/model/[/bold]; copy it to src/proplens/models/default/.
+    """
+    settings = load_config(config)
+    print_json(training("train")(settings, data, out, resume=resume, log=_log))
+
+
+@app.command("soup")
+@clean_errors
+def soup_command(
+    runs: Annotated[list[Path], typer.Argument(help="Finished run folders (with best.pt and train.toml).")],
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    out: Annotated[Path, typer.Option(help="Run folder for the averaged model (exported to OUT/model/).")],
+) -> None:
+    """Average the weights of several runs into one model (a model soup), tune it on dev and export it."""
+    print_json(training("soup")(runs, data, out, log=_log))
+
+
+@app.command("export")
+@clean_errors
+def export_command(
+    run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+) -> None:
+    """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
+    print_json(training("export_run")(run, data, log=_log))
+
+
+@app.command("model")
+@clean_errors
+def model_command(
+    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
+    as_json: Annotated[bool, typer.Option("--json", help="Print detector.json as JSON.")] = False,
+) -> None:
+    """Show a model: operating point, dev scores of torch / ONNX fp32 / ONNX int8, per-technique F1."""
+    info = load_model(model).info
+    if as_json:
+        print_json(dataclasses.asdict(info))
+        return
+    for line in _model_lines(info):
+        stdout.print(line)
+    variants: dict[str, Any] = {
+        v: info.dev_scores[v] for v in ("torch", "onnx_fp32", "onnx_int8") if v in info.dev_scores
+    }
+    if variants:
+        keys = ("si_precision", "si_recall", "si_f1", "tc_micro_f1", "tc_macro_f1")
+        stdout.print(report.comparison_table("Dev scores", variants, keys))
+    shipped = info.dev_scores.get("onnx_int8")
+    if shipped:
+        per_technique = {k.removeprefix("tc_"): v for k, v in shipped.items() if k.startswith("tc_")}
+        stdout.print(report.technique_table(per_technique))
+
+
+def _model_lines(info: Any) -> list[str]:
+    precision = "int8-stored weights, fp32 arithmetic" if info.quantized else "fp32"
+    lines = [
+        f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
+        f"windows of {info.max_tokens} tokens (overlap {info.overlap})"
+    ]
+    if info.decoder != "viterbi":
+        lines.append(f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}")
+    lines.append(f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}")
+    if info.decoder == "viterbi":
+        lines.append(
+            f"decoding: constrained Viterbi (bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, "
+            f"peak {info.peak}), phrase ends trimmed: {'yes' if info.trim else 'no'}"
+        )
+    else:
+        lines.append(
+            f"decoding: B tags start spans at p(B) >= {info.split}, sentence ends crossed at p >= "
+            f"{info.cross}, phrase ends trimmed: {'yes' if info.trim else 'no'}"
+        )
+    calibration = info.dev_scores.get("calibration")
+    if calibration:
+        lines.append(
+            f"calibration (5-fold over dev): span ECE {calibration['span_ece_cross_validated']:.3f}, "
+            f"technique ECE {calibration['technique_ece_cross_validated']:.3f} "
+            f"(temperature {info.temperature})"
+        )
+    validated = info.dev_scores.get("cross_validated")
+    if validated:
+        lines.append(
+            f"SI F1 with the operating point tuned on other dev articles (5-fold): {validated['si_f1']:.3f}"
+        )
+    return lines

@@ -1,0 +1,172 @@
+"""Record files — JSON, JSON Lines, CSV, Parquet — streamed one record (article) at a time.
+
+A bad record is a `Problem` naming the file and its line (JSONL), position (JSON list), row (CSV) or row
+number (Parquet); the records after it are still read. Lines and rows are capped at `Limits.max_bytes`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from proplens.errors import FormatError, ProplensError
+from proplens.sources.core import Limits, Loaded, Problem, article_from_record, decode
+
+__all__ = ["ARTICLE_FIELDS", "parse_columns", "read_csv", "read_json", "read_jsonl", "read_parquet"]
+
+ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published")
+"""The fields of an article record, in every record format."""
+
+
+def parse_columns(pairs: Sequence[str]) -> dict[str, str]:
+    """``["text=body", "id=guid"]`` -> article field -> CSV column (unnamed fields keep their own name)."""
+    columns = {name: name for name in ARTICLE_FIELDS}
+    for pair in pairs:
+        field_name, _, column = pair.partition("=")
+        if field_name not in ARTICLE_FIELDS or not column:
+            raise ProplensError(
+                f"bad --column {pair!r}: use FIELD=COLUMN with FIELD one of {', '.join(ARTICLE_FIELDS)}"
+            )
+        columns[field_name] = column
+    return columns
+
+
+def _parse_json(text: str | bytes, where: str) -> Any:
+    """`json.loads` with every way it can fail (bad syntax, 5,000-digit numbers, deep nesting) as a
+    `FormatError` for `where`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(where, f"invalid JSON: {error.msg}") from None
+    except RecursionError:
+        raise FormatError(where, "invalid JSON: nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FormatError(where, f"invalid JSON: {error}") from None
+
+
+def _record(record: Any, where: str, limits: Limits) -> Loaded | Problem:
+    try:
+        return Loaded(article_from_record(record, where, limits), where)
+    except FormatError as error:
+        return Problem(where, error.message)
+
+
+def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) pairs; a line longer than `max_bytes` comes as None and is skipped unread."""
+    number = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def read_jsonl(stream: BinaryIO, origin: str, limits: Limits) -> Iterator[Loaded | Problem]:
+    """One article per non-blank line of a JSON Lines stream."""
+    for number, line in _lines(stream, limits.max_bytes):
+        where = f"{origin}:{number}"
+        if line is None:
+            yield Problem(where, f"the line is longer than the limit of {limits.max_bytes:,} bytes")
+            continue
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8").removeprefix("\ufeff")
+            yield _record(_parse_json(text, where), where, limits)
+        except UnicodeDecodeError:
+            yield Problem(where, "not valid UTF-8")
+        except FormatError as error:
+            yield Problem(where, error.message)
+
+
+def read_json(data: bytes, origin: str, limits: Limits) -> Iterator[Loaded | Problem]:
+    """One article from a JSON object, or one per item of a JSON list."""
+    text, _ = decode(data, origin)
+    document = _parse_json(text, origin)
+    if not isinstance(document, list):
+        yield _record(document, origin, limits)
+        return
+    for position, item in enumerate(document, start=1):
+        yield _record(item, f"{origin}[{position}]", limits)
+
+
+def read_csv(path: Path, columns: Mapping[str, str], limits: Limits) -> Iterator[Loaded | Problem]:
+    """One article per row (UTF-8, header row first); `columns` maps article fields to column names."""
+    origin = str(path)
+    csv.field_size_limit(limits.max_bytes)
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.DictReader(file)
+        try:
+            header = reader.fieldnames or []
+        except UnicodeDecodeError:
+            yield Problem(origin, "not valid UTF-8 (save the CSV as UTF-8)")
+            return
+        missing = [columns[f] for f in ("id", "text") if columns[f] not in header]
+        if missing:
+            found = ", ".join(header) or "none"
+            yield Problem(
+                origin, f"no column {' or '.join(missing)} (columns: {found}; map them with --column)"
+            )
+            return
+        rows = iter(reader)
+        for number in itertools.count(2):  # spreadsheet rows: the header is row 1
+            where = f"{origin}:{number}"
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                yield Problem(where, "not valid UTF-8 from here on (save the CSV as UTF-8)")
+                return
+            except csv.Error as error:
+                yield Problem(where, f"bad CSV: {error}")
+                return
+            record = {name: value for name, column in columns.items() if (value := row.get(column))}
+            record["id"] = (record.get("id") or "").strip() or f"{path.stem}-{number}"
+            record["text"] = record.get("text") or ""
+            yield _record(record, where, limits)
+
+
+def read_parquet(path: Path, limits: Limits) -> Iterator[Loaded | Problem]:
+    """One article per row of a Parquet file (columns named like the article fields; others ignored),
+    read a record batch at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    origin = str(path)
+    try:
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
+        missing = [c for c in ("id", "text") if c not in names]
+        if missing:
+            yield Problem(origin, f"no column {' or '.join(missing)} (columns: {', '.join(names) or 'none'})")
+            return
+        number = 0
+        columns = [c for c in ARTICLE_FIELDS if c in names]
+        for batch in parquet.iter_batches(batch_size=256, columns=columns):
+            for row in batch.to_pylist():
+                number += 1
+                record = {k: v for k, v in row.items() if v is not None}
+                yield _record(record, f"{origin}#{number}", limits)
+    except (pa.ArrowException, OSError) as error:
+        yield Problem(origin, f"not a readable Parquet file: {str(error).splitlines()[0]}")
+
+
+def stdin_stream() -> BinaryIO:
+    return sys.stdin.buffer
+
+
+def bytes_stream(data: bytes) -> BinaryIO:
+    return io.BytesIO(data)
