@@ -375,3 +375,34 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it after starting PostgreSQL)")
     reset_database(url)
     return url
+
+
+# -- feeds ----------------------------------------------------------------------------------------------
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>The Example Gazette</title>
+<item><title>Council vote sparks row</title><link>http://news.test/1</link><guid>g1</guid>
+<pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;The corrupt council betrayed its voters.&lt;/p&gt;
+&lt;p&gt;Vote them out!&lt;/p&gt;</description></item>
+<item><title>Empty one</title><link>http://news.test/2</link></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Daily</title>
+<entry><title>Mayor lies again</title><id>urn:a1</id><updated>2026-02-01T00:00:00Z</updated>
+<link href="http://atom.test/a1"/><content type="html">&lt;p&gt;A shameful day.&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+# -- command line -------------------------------------------------------------------------------------------
+
+
+def invoke(*args: object, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """Run ``proplens ARGS`` in-process: (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from proplens.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr

@@ -29,8 +29,15 @@ def test_help_everywhere() -> None:
     for command in (
         [],
         ["evaluate"],
-        ["corpus"],
-        ["corpus", "stats"],
+        ["dataset"],
+        ["dataset", "stats"],
+        ["db"],
+        ["db", "upgrade"],
+        ["ingest"],
+        ["run"],
+        ["report"],
+        ["batch"],
+        ["serve"],
         ["techniques"],
         ["predict"],
         ["train"],
@@ -135,27 +142,27 @@ def test_missing_files_and_bad_task(tmp_path: Path) -> None:
     assert code == 2
 
 
-def test_corpus_stats_on_the_example() -> None:
-    code, out, _ = run("corpus", "stats", EXAMPLES)
+def test_dataset_stats_on_the_example() -> None:
+    code, out, _ = run("dataset", "stats", EXAMPLES)
     assert code == 0
     assert "Dataset demo" in out and "Loaded_Language" in out
-    code, out, _ = run("corpus", "stats", EXAMPLES, "--json")
+    code, out, _ = run("dataset", "stats", EXAMPLES, "--json")
     payload = json.loads(out)
     assert payload["demo"]["spans"] == 20
     assert payload["demo"]["duplicate_spans"] == 1
 
 
-def test_corpus_stats_errors(tmp_path: Path) -> None:
-    code, _, err = run("corpus", "stats", tmp_path / "missing")
+def test_dataset_stats_errors(tmp_path: Path) -> None:
+    code, _, err = run("dataset", "stats", tmp_path / "missing")
     assert code == 1 and "no such directory" in err
     write(tmp_path / "c" / "article1.txt", "short")
     write(tmp_path / "bad.labels", "1\tDoubt\t0\t50\n")
-    code, _, err = run("corpus", "stats", tmp_path / "c", "--labels", tmp_path / "bad.labels")
+    code, _, err = run("dataset", "stats", tmp_path / "c", "--labels", tmp_path / "bad.labels")
     assert code == 1 and "bad.labels:1" in err
 
 
-def test_corpus_stats_on_the_real_corpus(ptc_dir: Path) -> None:
-    code, out, _ = run("corpus", "stats", ptc_dir, "--json")
+def test_dataset_stats_on_the_real_corpus(ptc_dir: Path) -> None:
+    code, out, _ = run("dataset", "stats", ptc_dir, "--json")
     assert code == 0
     payload = json.loads(out)
     assert set(payload) == {"train", "dev"}
@@ -171,3 +178,11 @@ def test_techniques_listing() -> None:
     ):
         code, out, _ = run("techniques", "--taxonomy", taxonomy)
         assert code == 0 and expected in out
+
+
+def test_old_names_still_work_with_a_deprecation_warning() -> None:
+    code, out, err = run("corpus", "stats", EXAMPLES, "--json")
+    assert code == 0 and "demo" in json.loads(out)
+    assert "deprecated" in err and "proplens dataset stats" in err
+    code, out, err = run("techniques", "--scheme", "semeval2023")
+    assert code == 0 and "Appeal_to_Values" in out and "use --taxonomy" in err

@@ -59,3 +59,19 @@ def test_no_spans_shows_the_text_and_no_tables() -> None:
     shown = _render(Analysis(Article("7", TEXT)))
     assert "The corrupt mayor lied again today." in shown
     assert "Fragments" not in shown
+
+
+def test_markers_take_the_colour_of_the_analysis_taxonomy() -> None:
+    from rich.color import Color
+
+    from proplens.render.view import describe
+
+    span = Span(26, 33, "Name_Calling-Labeling", 0.5)  # spelled only in SemEval-2023
+    analysis = Analysis(Article("t", TEXT), (span,), taxonomy="semeval2023")
+    colour = describe(span.technique, "semeval2023").colour
+    assert colour != describe(span.technique, "ptc").colour  # the PTC lookup gives the grey placeholder
+    red, green, blue = Color.parse(colour).get_truecolor()
+    rendered = _render(analysis, colour=True)
+    assert re.search(rf"38;2;{red};{green};{blue}m\[1\]", rendered), (
+        "the marker is not in the technique's colour"
+    )

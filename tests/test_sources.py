@@ -184,3 +184,23 @@ def test_redirect_to_a_private_address_is_refused_at_the_hop(monkeypatch: pytest
     )
     items = list(read_sources(["http://93.184.216.34/story"], limits=Limits(allow_private=False)))
     assert isinstance(items[0], Problem) and "refused: 127.0.0.1" in items[0].message
+
+
+def test_a_device_or_pipe_is_capped_although_its_size_says_zero() -> None:
+    items = list(read_sources(["/dev/zero"], limits=Limits(max_bytes=1000)))
+    assert len(items) == 1 and isinstance(items[0], Problem)
+    assert "more than the limit of 1,000 bytes" in items[0].message
+
+
+def test_stdin_is_capped() -> None:
+    items = list(read_sources(["-"], limits=Limits(max_bytes=10), stdin=io.BytesIO(b"x" * 11)))
+    assert isinstance(items[0], Problem) and "limit of 10 bytes" in items[0].message
+
+
+def test_headline_and_text_become_one_article_the_same_way_everywhere() -> None:
+    from proplens.sources import article_from_text
+
+    whole = article_from_text("Mayor lies\n\nThe corrupt mayor lied again.")
+    split = article_from_text("The corrupt mayor lied again.", title="Mayor lies")
+    assert whole == split and whole.title == "Mayor lies" and whole.id.startswith("text-")
+    assert article_from_text("Mayor lies\n\nbody", title="Mayor lies").text == "Mayor lies\n\nbody"

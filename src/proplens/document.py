@@ -9,13 +9,14 @@ Token indices never appear here; models convert to tokens and BIO tags internall
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
 
 from proplens.errors import SpanError
 
 __all__ = [
+    "ARTICLE_FIELDS",
     "SCHEMA_VERSION",
     "Analysis",
     "Annotation",
@@ -103,6 +104,10 @@ class Article:
 
 
 SCHEMA_VERSION = "1.1"
+
+
+ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+"""An article's fields, as every reader and writer names them: id, text, title, source, url, published."""
 
 
 @dataclass(frozen=True, slots=True)

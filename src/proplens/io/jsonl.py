@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from proplens.document import SCHEMA_VERSION, Analysis, Article, Sentence, Span, Target
+from proplens.document import ARTICLE_FIELDS, SCHEMA_VERSION, Analysis, Article, Sentence, Span, Target
 from proplens.errors import FormatError, ProplensError
 from proplens.io._files import open_atomic, read_text
 
@@ -38,8 +38,6 @@ __all__ = [
     "write_analyses_jsonl",
     "write_articles_jsonl",
 ]
-
-_ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published")
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -58,7 +56,7 @@ def article_from_dict(data: Any) -> Article:
     """An article from a dict with at least ``id`` and ``text``; raises `ValueError` on bad fields."""
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
-    unknown = set(data) - set(_ARTICLE_FIELDS) - {"schema_version"}
+    unknown = set(data) - set(ARTICLE_FIELDS) - {"schema_version"}
     if unknown:
         raise ValueError(f"unknown article field(s): {', '.join(sorted(unknown))}")
     article_id, text = data.get("id"), data.get("text")

@@ -64,7 +64,8 @@ def _highlighted(analysis: Analysis) -> Panel:
         body.append(piece, style=style)
         for index in segment.spans:
             if spans[index].end == segment.end:
-                body.append(f"[{index + 1}]", style=f"bold {describe(spans[index].technique).colour}")
+                marker = describe(spans[index].technique, analysis.taxonomy)
+                body.append(f"[{index + 1}]", style=f"bold {marker.colour}")
     return Panel(body, title="text", title_align="left", border_style="dim")
 
 

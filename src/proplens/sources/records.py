@@ -6,6 +6,7 @@ number (Parquet); the records after it are still read. Lines and rows are capped
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -15,13 +16,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from proplens.document import ARTICLE_FIELDS
 from proplens.errors import FormatError, ProplensError
 from proplens.sources.core import Limits, Loaded, Problem, article_from_record, decode
 
 __all__ = ["ARTICLE_FIELDS", "parse_columns", "read_csv", "read_json", "read_jsonl", "read_parquet"]
-
-ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published")
-"""The fields of an article record, in every record format."""
 
 
 def parse_columns(pairs: Sequence[str]) -> dict[str, str]:
@@ -102,23 +101,33 @@ def read_json(data: bytes, origin: str, limits: Limits) -> Iterator[Loaded | Pro
         yield _record(item, f"{origin}[{position}]", limits)
 
 
+def _csv_encoding(path: Path) -> tuple[str, str | None]:
+    """UTF-8 if the whole file is valid UTF-8 (checked in chunks, never held whole), else Windows-1252
+    with a warning — as `decode` does for single documents."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as file:
+        try:
+            while chunk := file.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252", "not valid UTF-8; decoded as Windows-1252"
+    return "utf-8-sig", None
+
+
 def read_csv(path: Path, columns: Mapping[str, str], limits: Limits) -> Iterator[Loaded | Problem]:
-    """One article per row (UTF-8, header row first); `columns` maps article fields to column names."""
+    """One article per row (header row first); `columns` maps article fields to column names."""
     origin = str(path)
     csv.field_size_limit(limits.max_bytes)
-    with path.open(encoding="utf-8-sig", newline="") as file:
+    encoding, warning = _csv_encoding(path)
+    with path.open(encoding=encoding, errors="replace", newline="") as file:
         reader = csv.DictReader(file)
-        try:
-            header = reader.fieldnames or []
-        except UnicodeDecodeError:
-            yield Problem(origin, "not valid UTF-8 (save the CSV as UTF-8)")
-            return
+        header = reader.fieldnames or []
         missing = [columns[f] for f in ("id", "text") if columns[f] not in header]
         if missing:
             found = ", ".join(header) or "none"
-            yield Problem(
-                origin, f"no column {' or '.join(missing)} (columns: {found}; map them with --column)"
-            )
+            wanted = " or ".join(missing)
+            yield Problem(origin, f"no column {wanted} (columns: {found}; map them with --column)")
             return
         rows = iter(reader)
         for number in itertools.count(2):  # spreadsheet rows: the header is row 1
@@ -127,16 +136,16 @@ def read_csv(path: Path, columns: Mapping[str, str], limits: Limits) -> Iterator
                 row = next(rows)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                yield Problem(where, "not valid UTF-8 from here on (save the CSV as UTF-8)")
-                return
             except csv.Error as error:
                 yield Problem(where, f"bad CSV: {error}")
                 return
             record = {name: value for name, column in columns.items() if (value := row.get(column))}
             record["id"] = (record.get("id") or "").strip() or f"{path.stem}-{number}"
             record["text"] = record.get("text") or ""
-            yield _record(record, where, limits)
+            found_record = _record(record, where, limits)
+            if warning and isinstance(found_record, Loaded):
+                found_record = Loaded(found_record.article, where, warning)
+            yield found_record
 
 
 def read_parquet(path: Path, limits: Limits) -> Iterator[Loaded | Problem]:
