@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from proplens.batch.work import analyze_chunk, load_worker, shard_files
+from proplens.io.jsonl import article_to_dict
 from proplens.sinks.parquet import ParquetSink, SinkReport
 from proplens.sources import Limits, Loaded, Problem, article_from_record, read_sources
 
@@ -21,15 +22,7 @@ def _read_shard(row: dict[str, Any], limits: Limits) -> Iterator[dict[str, Any]]
     """A read task: every article of one shard as a JSON record, every bad record as a problem."""
     for item in read_sources([row["path"]], limits=limits):
         if isinstance(item, Loaded):
-            article = item.article
-            record = {
-                "id": article.id,
-                "text": article.text,
-                "title": article.title,
-                "source": article.source,
-                "url": article.url,
-                "published": article.published.isoformat() if article.published else None,
-            }
+            record = article_to_dict(item.article)
             yield {"article": json.dumps(record), "origin": item.origin, "problem": ""}
         else:
             yield {"article": "", "origin": item.origin, "problem": item.message}

@@ -16,17 +16,18 @@ TOP_TECHNIQUES = 6
 _TITLES = {"outlet": "Per outlet", "period": "Per period", "keyword": "Per topic keyword"}
 
 
-def _rate(row: TechniqueRate, *, digits: int) -> str:
-    """The rate, with its interval when there is one worth showing (two articles or more)."""
-    text = f"{row.rate_per_1000_words:.{digits}f}"
+def _rate(row: TechniqueRate, *, digits: int) -> dict[str, str]:
+    """The rate, and its interval when there is one worth showing (two articles or more; else "")."""
+    interval = ""
     if row.ci_low is not None and row.ci_high is not None and row.articles >= 2:
-        text += f" ({row.ci_low:.{digits}f}-{row.ci_high:.{digits}f})"
-    return text
+        interval = f"{row.ci_low:.{digits}f}-{row.ci_high:.{digits}f}"
+    return {"rate": f"{row.rate_per_1000_words:.{digits}f}", "interval": interval}
 
 
 def report_view(report: CorpusReport, *, top: int = TOP_TECHNIQUES) -> dict[str, Any]:
     """Everything a reader sees of the report, formatted: a summary per technique, one table per
-    dimension (outlet, period, keyword) with the `top` techniques as columns, and the frequent fragments."""
+    dimension (outlet, period, keyword) with the `top` techniques as columns, and the frequent fragments.
+    Every rate is ``{"rate", "interval"}`` (the interval "" where there is none)."""
     overall = report.rows("all")
     columns = [r.technique for r in overall][:top]
     grouping = "outlet" if report.grouping == "source" else "article-id prefix"
@@ -45,13 +46,18 @@ def report_view(report: CorpusReport, *, top: int = TOP_TECHNIQUES) -> dict[str,
                 {
                     "group": group,
                     "articles": f"{first.articles:,}",
-                    "cells": [_rate(cells[t], digits=1) if t in cells else "" for t in columns],
+                    "cells": [
+                        _rate(cells[t], digits=1) if t in cells else {"rate": "", "interval": ""}
+                        for t in columns
+                    ],
                 }
             )
         dimensions.append(
             {
                 "dimension": dimension,
-                "label": grouping if dimension == "outlet" else dimension,
+                "label": ("outlet" if report.grouping == "source" else "id prefix")
+                if dimension == "outlet"
+                else dimension,
                 "title": title + ": spans per 1,000 words" + (" (95% CI)" if dimension == "outlet" else ""),
                 "rows": table_rows,
             }

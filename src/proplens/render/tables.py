@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -26,20 +27,26 @@ def corpus_report_tables(view: dict[str, Any]) -> list[Table]:
     summary.add_column("articles using it", justify="right")
     for row in view["overall"]:
         summary.add_row(
-            Text("■ ", style=row["colour"]) + Text(row["name"]), row["spans"], row["rate"], row["share"]
+            Text("■ ", style=row["colour"]) + Text(row["name"]),
+            row["spans"],
+            _rate(row["rate"], sep=" "),
+            row["share"],
         )
     tables = [summary]
     for dimension in view["dimensions"]:
-        table = Table(title=dimension["title"], title_justify="left")
-        table.add_column(dimension["label"])
-        table.add_column("articles", justify="right")
+        table = Table(
+            title=dimension["title"], title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True
+        )
+        longest = max((len(row["group"]) for row in dimension["rows"]), default=5)
+        table.add_column(dimension["label"], overflow="fold", min_width=max(6, min(16, longest)))
+        table.add_column("n", justify="right", no_wrap=True)
         for column in view["columns"]:
-            table.add_column(column["abbreviation"], justify="right")
+            table.add_column(column["abbreviation"], justify="right", no_wrap=True)
         for row in dimension["rows"]:
-            table.add_row(row["group"], row["articles"], *row["cells"])
+            table.add_row(row["group"], row["articles"], *(_rate(cell, sep="\n") for cell in row["cells"]))
         tables.append(table)
     if view["columns"]:
-        key = Table(title="Columns", title_justify="left", show_header=False)
+        key = Table(title="Columns (n: articles)", title_justify="left", show_header=False)
         key.add_column("abbreviation")
         key.add_column("technique")
         for column in view["columns"]:
@@ -54,6 +61,14 @@ def corpus_report_tables(view: dict[str, Any]) -> list[Table]:
             fragments.add_row(row["count"], row["technique"], row["text"][:100])
         tables.append(fragments)
     return tables
+
+
+def _rate(cell: dict[str, str], *, sep: str) -> Text:
+    """A rate with its interval (dim, in brackets) after `sep`; the rate alone when there is none."""
+    text = Text(cell["rate"])
+    if cell["interval"]:
+        text.append(f"{sep}({cell['interval']})", style="dim")
+    return text
 
 
 def ingest_table(new: int, duplicate: int, rejected: int, corpus: int) -> Table:
