@@ -98,8 +98,18 @@ def test_static_files(client) -> None:  # type: ignore[no-untyped-def]
     assert json.loads(client.get("/api/v1/health").text)["queued"] == 0
 
 
-def test_corpus_page_shows_the_report_and_its_plots(web_app, client) -> None:  # type: ignore[no-untyped-def]
+def test_corpus_page_shows_the_report_and_its_plots(web_app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from proplens.corpus import report as corpus_report_module
     from proplens.document import Analysis, Article, Span
+
+    builds = []
+    original = corpus_report_module.corpus_report
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        builds.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(corpus_report_module, "corpus_report", counted)
 
     empty = client.get("/corpus")
     assert empty.status_code == 200 and "No corpus yet" in empty.text
@@ -119,11 +129,15 @@ def test_corpus_page_shows_the_report_and_its_plots(web_app, client) -> None:  #
             for key, article in pending
         ]
     )
+    builds.clear()
     page = client.get("/corpus")
     assert "3 articles" in page.text and "Gazette" in page.text and "Loaded language" in page.text
     assert "corrupt" in page.text  # the most frequent fragment
     plot = client.get("/corpus/technique_profile.svg")
     assert plot.status_code == 200 and plot.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/corpus/technique_profile.svg").content == plot.content
+    assert client.get("/corpus/technique_rate_over_time.svg").status_code == 404  # no dated articles
+    assert len(builds) == 1  # the page and its plots share one report, built once
     assert client.get("/corpus/nonsense.svg").status_code == 404
 
 

@@ -1,7 +1,8 @@
-"""Analyse a stream of inputs: batches of readable articles through the detector, problems passed along.
+"""The one read → analyze loop: readable articles through the detector, problems passed along, in order.
 
-This is the loop behind ``proplens analyze``: it keeps the input order, batches articles for the encoder
-(windows of a batch share encoder calls), and never holds more than one batch in memory.
+This is the loop behind ``proplens analyze`` (and the web app's analyses go through the same
+`api.analyze_many`): it keeps the input order, takes `batch_size` readable articles per step, and never
+holds more than one step's articles in memory. Results do not depend on `batch_size`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ __all__ = ["run_local"]
 
 
 def run_local(
-    source: Path,
+    shards: Path,
     output: Path,
     *,
     model: str | None = None,
@@ -28,9 +28,9 @@ def run_local(
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SinkReport:
-    """Analyse every article of the shards at `source` into `output`; each worker's ONNX session gets
+    """Analyse every article of the shards at `shards` into `output`; each worker's ONNX session gets
     cores / workers threads, and at most 2 chunks per worker are in flight, so memory stays flat."""
-    files = [str(f) for f in shard_files(source)]
+    files = [str(f) for f in shard_files(shards)]
     workers = workers or os.cpu_count() or 1
     pool = ProcessPoolExecutor(
         workers, initializer=load_worker, initargs=(model, threads_per_worker(workers))

@@ -52,7 +52,7 @@ class _RayAnalyzer:
 
 
 def run_ray(
-    source: Path,
+    shards: Path,
     output: Path,
     *,
     model: str | None = None,
@@ -63,10 +63,10 @@ def run_ray(
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SinkReport:
-    """Analyse every article of the shards at `source` into `output` with Ray Data."""
+    """Analyse every article of the shards at `shards` into `output` with Ray Data."""
     import ray
 
-    files = [str(f) for f in shard_files(source)]
+    files = [str(f) for f in shard_files(shards)]
     limits = limits or Limits()
     actors = actors or os.cpu_count() or 1
     if not ray.is_initialized():
@@ -78,8 +78,8 @@ def run_ray(
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     reading = 0.25  # CPUs per read task: reading is light; the CPUs are for the actors
-    shards = ray.data.from_items([{"path": f} for f in files], override_num_blocks=len(files))
-    records = shards.flat_map(_read_shard, fn_kwargs={"limits": limits}, num_cpus=reading)  # type: ignore[arg-type]
+    paths = ray.data.from_items([{"path": f} for f in files], override_num_blocks=len(files))
+    records = paths.flat_map(_read_shard, fn_kwargs={"limits": limits}, num_cpus=reading)  # type: ignore[arg-type]
     # actors leave part of a CPU free, or the read tasks feeding them could never be scheduled
     cpus = float(ray.cluster_resources().get("CPU", os.cpu_count() or 1)) - reading  # type: ignore[no-untyped-call]
     analysed = records.map_batches(

@@ -21,7 +21,7 @@ class Engine(StrEnum):
 @app.command("batch")
 @clean_errors
 def batch_command(
-    source: Annotated[
+    shards: Annotated[
         Path, typer.Argument(help="A .jsonl/.parquet file of articles or a folder of such shards.")
     ],
     output: Annotated[Path, typer.Argument(help="Folder for articles.parquet and spans.parquet.")],
@@ -51,15 +51,15 @@ def batch_command(
 
         common = {"model": model, "chunk_size": chunk_size, "entities": entities, "progress": advance}
         if engine == Engine.local:
-            result = run_local(source, output, workers=workers, **common)  # type: ignore[arg-type]
+            result = run_local(shards, output, workers=workers, **common)  # type: ignore[arg-type]
         else:
-            result = run_ray(source, output, address=address, actors=workers, **common)  # type: ignore[arg-type]
+            result = run_ray(shards, output, address=address, actors=workers, **common)  # type: ignore[arg-type]
     for problem in result.rejected[:20]:
         stderr.print(f"[bold red]skipped[/bold red] {problem}", highlight=False, soft_wrap=True)
     if len(result.rejected) > 20:
         stderr.print(f"... and {len(result.rejected) - 20} more skipped", highlight=False)
     if result.articles == 0:
-        raise ProplensError(f"{source}: no readable articles ({len(result.rejected)} records skipped)")
+        raise ProplensError(f"{shards}: no readable articles ({len(result.rejected)} records skipped)")
     rate = result.articles / result.seconds if result.seconds else 0.0
     stdout.print(
         f"analysed {result.articles:,} articles ({result.spans:,} spans) in {result.seconds:.1f} s "

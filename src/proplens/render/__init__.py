@@ -1,1 +1,2 @@
-"""Turning plain result data into things people read (terminal tables now; HTML later)."""
+"""Turning plain result data into things people read: terminal tables, the HTML report, the corpus view
+and its plots. No statistics and no reading here."""

@@ -1,9 +1,10 @@
-"""One detector per process, fed by a queue: concurrent requests are batched, the event loop stays free.
+"""One detector per process, fed by a queue: one analysis at a time off the event loop, which stays free.
 
 Web requests put jobs on a bounded queue and await a future; one worker thread takes whatever is waiting
-(up to `batch_size`), runs it through `analyze_many` together (windows of all articles share encoder
-calls), and resolves the futures. Pages and health checks are served by the event loop meanwhile, so the
-app stays responsive under load; a full queue answers 503 at once instead of piling up.
+(up to `batch_size` jobs), runs them through `analyze_many` (the encoder still takes one window per call,
+so an article's result never depends on the others), and resolves the futures. Pages and health checks
+are served by the event loop meanwhile, so the app stays responsive under load; a full queue answers 503
+at once instead of piling up.
 """
 
 from __future__ import annotations
