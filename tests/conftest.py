@@ -246,7 +246,8 @@ more than two thousand signatures from people who want the library to stay open 
 @pytest.fixture(scope="session")
 def web_server() -> Iterator[str]:
     """A localhost HTTP server with fixed pages: /news.html, /plain.txt, /image.png, /redirect-loop,
-    /big.html, /missing (404), /slow (answers after 3 s). Yields its base URL."""
+    /big.html, /missing (404), /slow (answers after 3 s), /trickle (a byte every 0.25 s). Yields its base
+    URL."""
     import http.server
     import threading
     import time
@@ -273,6 +274,16 @@ def web_server() -> Iterator[str]:
                 return
             if self.path == "/slow":
                 time.sleep(3)
+            if self.path == "/trickle":  # a byte every 0.25 s, forever (until the client gives up)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for _ in range(400):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.25)
+                return
             status, kind, body = routes.get(self.path, (404, "text/plain", b"not found"))
             self.send_response(status)
             self.send_header("Content-Type", kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,7 @@ def test_url_failures_are_clear_problems(web_server: str) -> None:
     assert "image/png" in messages[1]
     assert "more than 3 redirects" in messages[2]
     assert "limit of 1,000,000" in messages[3]
-    assert "no answer within 0.5 s" in messages[4]
+    assert "no complete answer within 0.5 s" in messages[4]
     assert "cannot fetch" in messages[5]
 
 
@@ -162,6 +163,54 @@ def test_non_public_addresses_are_refused_when_private_urls_are_not_allowed(web_
         assert isinstance(items[0], Problem) and "refused" in items[0].message, (url, items)
     ftp = list(read_sources(["ftp://example.com/file"], limits=refused))
     assert isinstance(ftp[0], Problem)
+
+
+def test_the_fetch_deadline_is_for_the_whole_answer_not_per_read(web_server: str) -> None:
+    started = time.monotonic()
+    items = list(read_sources([f"{web_server}/trickle"], limits=Limits(timeout=1.0)))
+    took = time.monotonic() - started
+    assert isinstance(items[0], Problem) and "no complete answer within 1 s" in items[0].message
+    assert took < 2.0, f"a trickling server held the fetch for {took:.1f} s"
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("127.0.0.1", True),
+        ("10.0.0.1", True),
+        ("172.16.5.4", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),  # cloud metadata
+        ("100.64.0.1", True),  # shared (carrier-grade NAT)
+        ("0.0.0.0", True),
+        ("224.0.0.1", True),  # multicast
+        ("255.255.255.255", True),
+        ("::1", True),
+        ("::", True),
+        ("fe80::1", True),
+        ("fc00::1", True),
+        ("ff02::1", True),  # multicast
+        ("::ffff:127.0.0.1", True),  # IPv4-mapped
+        ("::127.0.0.1", True),  # IPv4-compatible
+        ("64:ff9b::a9fe:a9fe", True),  # NAT64 of 169.254.169.254
+        ("2002:7f00:1::", True),  # 6to4 of 127.0.0.1
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", True),  # Teredo of 127.0.0.1
+        ("93.184.216.34", False),
+        ("2606:2800:220:1:248:1893:25c8:1946", False),
+        ("64:ff9b::5db8:d822", False),  # NAT64 of a public address
+    ],
+)
+def test_the_ssrf_address_table(address: str, refused: bool) -> None:
+    from proplens.sources.web import non_public_reason
+
+    assert (non_public_reason(address) is not None) == refused
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1/", "http://h:1:2/", "http://"])
+def test_malformed_urls_are_problems_not_crashes(url: str) -> None:
+    for limits in (Limits(), Limits(allow_private=False)):
+        items = list(read_sources([url], limits=limits))
+        assert len(items) == 1 and isinstance(items[0], Problem), (url, items)
 
 
 def test_check_public_address_accepts_a_public_ip_and_rejects_other_schemes() -> None:

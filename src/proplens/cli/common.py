@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -48,17 +50,49 @@ R = TypeVar("R")
 
 
 def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn proplens' own errors into one red line on stderr and exit code 1, never a traceback."""
+    """Turn every error into one red line on stderr and exit code 1, never a traceback: proplens' own
+    errors, files that cannot be read or written, databases that fail (without their SQL or parameters),
+    and — as "internal error" — anything else (``PROPLENS_DEBUG=1`` shows its traceback)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException, KeyboardInterrupt):
+            raise
         except ProplensError as error:
-            stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
-            raise typer.Exit(code=1) from None
+            message = str(error)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            message = f"{where}{error.strerror or error}"
+            _quiet_stdout()
+        except Exception as error:
+            if os.environ.get("PROPLENS_DEBUG"):
+                raise
+            message = _database_error(error) or f"internal error: {error.__class__.__name__}: {error}"
+        stderr.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
 
     return wrapper
+
+
+def _database_error(error: Exception) -> str | None:
+    """A database failure in one line: the driver's message, never the statement or its parameters."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(error, SQLAlchemyError):
+        return None
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    return f"database: {reason}"
+
+
+def _quiet_stdout() -> None:
+    """After stdout failed (a full disk, /dev/full), point it at /dev/null so the exit flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def deprecated(old: str, new: str) -> None:

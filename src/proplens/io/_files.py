@@ -78,18 +78,50 @@ def parse_offset(value: str, path: str | Path, line: int, what: str) -> int:
 def open_atomic(path: str | Path) -> Iterator[TextIO]:
     """A text file to write to that replaces `path` only when the block completes without error.
 
-    Readers see either the old file or the whole new one; a failure midway leaves no partial file.
+    Readers see either the old file or the whole new one; a failure midway leaves no partial file. A
+    symlink is followed (its target is replaced, the link stays); a FIFO or a device (``/dev/stdout``) is
+    written to directly, never replaced by a file; a folder is refused. A new file gets the permissions
+    the user's umask gives; a replaced one keeps its own.
     """
     path = Path(path)
+    if path.is_dir():
+        raise FormatError(path, "is a folder; give a file name")
+    if path.exists() and not path.resolve().is_file():
+        with path.open("w", encoding="utf-8", newline="") as stream:  # a FIFO or a device
+            yield stream
+        return
+    path = path.resolve() if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             yield file
+        os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The existing file's permissions, else what a new file gets under the umask (0666 & ~umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process' umask, read without changing it (Linux), else by setting and restoring it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

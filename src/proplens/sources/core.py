@@ -11,6 +11,7 @@ One policy for every kind of input:
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -124,7 +125,14 @@ def article_id_from_name(name: str) -> str:
 
 
 def decode(data: bytes, origin: str, *, charset: str | None = None) -> tuple[str, str | None]:
-    """Bytes to text: the declared charset or UTF-8, else Windows-1252 with a warning; binary is refused."""
+    """Bytes to text: a byte-order mark's encoding (UTF-8/16/32), the declared charset or UTF-8, else
+    Windows-1252 with a warning; binary is refused."""
+    for mark, marked in _BOMS:
+        if data.startswith(mark):
+            try:
+                return data[len(mark) :].decode(marked), None
+            except UnicodeDecodeError:
+                raise FormatError(origin, f"has a {marked} byte-order mark but is not {marked}") from None
     if b"\x00" in data[:8192]:
         raise FormatError(origin, "looks like a binary file (NUL bytes), not text")
     for encoding in (charset, "utf-8"):
@@ -137,6 +145,15 @@ def decode(data: bytes, origin: str, *, charset: str | None = None) -> tuple[str
         return data.decode("cp1252"), "not valid UTF-8; decoded as Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "not valid UTF-8; decoded as Latin-1"
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose mark it starts with
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def guard(origin: str, read: Callable[[], Iterator[Loaded | Problem]]) -> Iterator[Loaded | Problem]:

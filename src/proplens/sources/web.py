@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from proplens.sources.core import Limits, Loaded, Problem
 from proplens.sources.documents import read_document
 from proplens.sources.feeds import FEED_TYPES, read_feed
 
-__all__ = ["check_public_address", "fetch", "read_url"]
+__all__ = ["check_public_address", "fetch", "non_public_reason", "read_url"]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain",)
@@ -38,30 +39,69 @@ def read_url(url: str, limits: Limits, *, feed: bool = False) -> Iterator[Loaded
     )
 
 
-def check_public_address(url: str) -> None:
-    """Refuse URLs that are not http(s) or whose host resolves to a non-public address.
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 
-    Every address the name resolves to must be global (not loopback, private, link-local such as the
-    169.254.169.254 cloud metadata service, shared, reserved or multicast), IPv4-mapped IPv6 included.
-    """
-    parsed = urlsplit(url)
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries to the network: IPv4-mapped (``::ffff:a.b.c.d``),
+    IPv4-compatible (``::a.b.c.d``), NAT64 (``64:ff9b::a.b.c.d``), 6to4 (``2002:AABB:CCDD::``) or Teredo."""
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address.packed[:12] == bytes(12) and int(address) > 1:
+        return ipaddress.IPv4Address(address.packed[12:])
+    if any(address in network for network in _NAT64):
+        return ipaddress.IPv4Address(address.packed[12:])
+    return None
+
+
+def non_public_reason(text: str) -> str | None:
+    """Why the IP address `text` must not be fetched from a server (None when it is a public unicast
+    address): loopback, private, link-local (the 169.254.169.254 metadata service), shared, reserved,
+    multicast — also when wrapped in IPv6 (mapped, compatible, NAT64, 6to4, Teredo)."""
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(text.split("%")[0])
+    if isinstance(address, ipaddress.IPv6Address) and (inner := _embedded_ipv4(address)) is not None:
+        address = inner
+    if address.is_multicast:
+        return f"a multicast address ({address})"
+    if not address.is_global:
+        return f"a non-public address ({address})"
+    return None
+
+
+def _split(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`; `FormatError` for anything that is not a well-formed http(s) URL."""
+    try:
+        parsed = urlsplit(url)
+        port = parsed.port
+    except ValueError as error:
+        raise FormatError(url, f"not a valid URL ({error})") from None
     if parsed.scheme not in ("http", "https"):
         raise FormatError(url, "only http:// and https:// URLs can be fetched")
-    host = parsed.hostname
-    if not host:
+    if not parsed.hostname:
         raise FormatError(url, "the URL has no host")
+    return parsed.scheme, parsed.hostname, port
+
+
+def check_public_address(url: str) -> None:
+    """Refuse URLs that are not http(s) or whose host resolves to a non-public address (every address
+    the name resolves to is checked with `non_public_reason`).
+
+    A name that resolves to a public address when checked and to a private one when connected (DNS
+    rebinding) is not caught here; docs/web.md says how to close that with an egress proxy.
+    """
+    _, host, port = _split(url)
     try:
-        infos = socket.getaddrinfo(host, parsed.port or 0, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
+        infos = socket.getaddrinfo(host, port or 0, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):
         raise FormatError(url, f"cannot resolve host {host!r}") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global:
-            raise FormatError(
-                url, f"refused: {host} is a non-public address ({address}); fetching it is not allowed here"
-            )
+        reason = non_public_reason(str(info[4][0]))
+        if reason:
+            raise FormatError(url, f"refused: {host} is {reason}; fetching it is not allowed here")
 
 
 def fetch(
@@ -71,9 +111,12 @@ def fetch(
 
     Redirects are followed by hand (at most `limits.max_redirects`) so that, without
     `limits.allow_private`, every hop is checked against non-public addresses before it is requested.
+    `limits.timeout` is a deadline for the whole fetch — redirects, headers and every chunk of the body —
+    so a server trickling bytes cannot hold a fetch longer than that.
     """
     import httpx
 
+    deadline = time.monotonic() + limits.timeout
     try:
         with httpx.Client(
             follow_redirects=False,
@@ -82,24 +125,31 @@ def fetch(
         ) as client:
             current = url
             for _ in range(limits.max_redirects + 1):
-                if urlsplit(current).scheme not in ("http", "https"):
-                    raise FormatError(url, "only http:// and https:// URLs can be fetched")
+                _split(current)
                 if not limits.allow_private:
                     check_public_address(current)
-                with client.stream("GET", current) as response:
+                left = _time_left(url, deadline, limits)
+                with client.stream("GET", current, timeout=left) as response:
                     if response.is_redirect and "location" in response.headers:
                         current = str(response.url.join(response.headers["location"]))
                         continue
-                    return _read_response(url, response, limits, accept)
+                    return _read_response(url, response, limits, accept, deadline)
             raise FormatError(url, f"more than {limits.max_redirects} redirects")
     except httpx.TimeoutException:
-        raise FormatError(url, f"no answer within {limits.timeout:g} s") from None
-    except httpx.HTTPError as error:
+        raise FormatError(url, f"no complete answer within {limits.timeout:g} s") from None
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
         raise FormatError(url, f"cannot fetch: {error}") from None
 
 
+def _time_left(url: str, deadline: float, limits: Limits) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FormatError(url, f"no complete answer within {limits.timeout:g} s")
+    return left
+
+
 def _read_response(
-    url: str, response: Any, limits: Limits, accept: tuple[str, ...]
+    url: str, response: Any, limits: Limits, accept: tuple[str, ...], deadline: float
 ) -> tuple[bytes, str, str | None, str]:
     if response.status_code >= 400:
         raise FormatError(url, f"the server answered HTTP {response.status_code}")
@@ -111,6 +161,7 @@ def _read_response(
         raise FormatError(url, f"{int(declared):,} bytes is more than the limit of {limits.max_bytes:,}")
     body = bytearray()
     for chunk in response.iter_bytes():
+        _time_left(url, deadline, limits)
         body.extend(chunk)
         if len(body) > limits.max_bytes:
             raise FormatError(url, f"the page is larger than the limit of {limits.max_bytes:,} bytes")

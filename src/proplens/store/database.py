@@ -99,10 +99,15 @@ def open_engine(url: str | None = None) -> tuple[Engine, str]:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"not a database URL: {url!r} (e.g. sqlite:///proplens.db)") from None
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: an error message must never carry article text (or anything else bound to SQL)
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create the folder {folder} for {url}: {error.strerror}") from None
         options["connect_args"] = {"check_same_thread": False}
     elif parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")

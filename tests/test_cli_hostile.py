@@ -1,0 +1,212 @@
+"""Hostile and broken inputs, outputs and databases, command by command: each gives one error line (or
+one skipped line per bad record) and the documented exit code — never a traceback, never leftovers."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, invoke, write
+
+DEMO = EXAMPLES / "demo-articles" / "article1000001.txt"
+SHORT = "Mayor lies\n\nThe corrupt mayor lied again. Vote them out!"
+PROPLENS = Path(sys.executable).with_name("proplens")
+
+
+def _good_lines(count: int) -> list[str]:
+    return [
+        json.dumps({"id": f"g{n}", "text": f"Story {n}. The corrupt mayor lied again."}) for n in range(count)
+    ]
+
+
+CASES = [
+    # (name, files to write, arguments, exit code, pattern in stderr, pattern in stdout)
+    (
+        "a deeply nested line among good ones",
+        {"in.jsonl": "\n".join([*_good_lines(6), "[" * 50_000 + "]" * 50_000, *_good_lines(12)[6:]]) + "\n"},
+        ["analyze", "{tmp}/in.jsonl", "--no-entities", "--format", "ptc-si"],
+        1,
+        r"in\.jsonl:7: invalid JSON: nested too deeply.*analysed 12 articles, 1 input failed",
+        None,
+    ),
+    (
+        "a 5,000-digit number",
+        {"n.jsonl": '{"id": "n", "text": "x", "n": ' + "9" * 5000 + "}\n"},
+        ["analyze", "{tmp}/n.jsonl"],
+        1,
+        r"n\.jsonl:1: invalid JSON",
+        None,
+    ),
+    ("an unreadable URL", {}, ["analyze", "http://[::1/"], 1, r"not a valid URL", None),
+    (
+        "a device that never ends",
+        {},
+        ["analyze", "/dev/zero", "--max-chars", "1000"],
+        1,
+        r"more than the limit",
+        None,
+    ),
+    (
+        "an output that is a folder",
+        {"out/.keep": ""},
+        ["analyze", str(DEMO), "--no-entities", "-o", "{tmp}/out"],
+        1,
+        r"is a folder",
+        None,
+    ),
+    (
+        "an output folder that cannot exist",
+        {},
+        ["analyze", str(DEMO), "--no-entities", "-o", "/proc/nope/out.json"],
+        1,
+        r"/proc/nope",
+        None,
+    ),
+    (
+        "a database folder that cannot exist",
+        {},
+        ["run", "--db", "sqlite:////proc/nope/x.db"],
+        1,
+        r"cannot create the folder /proc/nope",
+        None,
+    ),
+    (
+        "serve on such a database",
+        {},
+        ["serve", "--db", "sqlite:////proc/nope/x.db"],
+        1,
+        r"cannot create the folder",
+        None,
+    ),
+    (
+        "a database URL that is not one",
+        {},
+        ["ingest", str(DEMO), "--db", "nonsense"],
+        1,
+        r"not a database URL",
+        None,
+    ),
+    (
+        "UTF-16 with a byte-order mark",
+        {"u16.txt": SHORT.encode("utf-16")},
+        ["analyze", "{tmp}/u16.txt", "--no-entities", "--format", "json"],
+        0,
+        None,
+        r'"Mayor lies',
+    ),
+    (
+        "batch of a missing input",
+        {},
+        ["batch", "{tmp}/missing", "{tmp}/out"],
+        1,
+        r"no such file or directory",
+        None,
+    ),
+    (
+        "ingest of a binary file",
+        {"x.txt": b"\x00\x01binary"},
+        ["ingest", "{tmp}/x.txt", "--db", "sqlite:///{tmp}/c.db"],
+        1,
+        r"binary",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "files", "args", "code", "err_pattern", "out_pattern"), CASES, ids=[c[0] for c in CASES]
+)
+def test_bad_input_matrix(
+    tmp_path: Path,
+    name: str,
+    files: dict,
+    args: list[str],
+    code: int,
+    err_pattern: str | None,
+    out_pattern: str | None,
+) -> None:  # type: ignore[type-arg]
+    import re
+
+    for relative, content in files.items():
+        write(tmp_path / relative, content)
+    before = {p for p in tmp_path.rglob("*")}
+    exit_code, out, err = invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert exit_code == code, (name, err)
+    assert "Traceback" not in err and "Traceback" not in out
+    if err_pattern:
+        assert re.search(err_pattern, " ".join(err.split()), re.S), (name, err)
+    if out_pattern:
+        assert re.search(out_pattern, out), (name, out)
+    leftovers = [
+        p
+        for p in tmp_path.rglob("*")
+        if p not in before and (p.name.endswith(".tmp") or p.name.startswith("."))
+    ]
+    assert leftovers == [], leftovers
+
+
+def test_a_read_only_database_fails_in_one_line_without_the_article_text(tmp_path: Path) -> None:
+    db = tmp_path / "ro.db"
+    code, _, _ = invoke("ingest", str(DEMO), "--db", f"sqlite:///{db}")
+    assert code == 0
+    secret = "The treasurer's secret plan will ruin every honest family."
+    write(tmp_path / "secret.txt", secret)
+    code, out, err = invoke(
+        "ingest", tmp_path / "secret.txt", "--db", f"sqlite:///file:{db}?mode=ro&uri=true"
+    )
+    assert code == 1 and "readonly" in err
+    assert "secret plan" not in err + out and "INSERT" not in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2
+
+
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    target = write(tmp_path / "real.json", "old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    code, _, err = invoke("analyze", str(DEMO), "--no-entities", "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and json.loads(target.read_text())["article"]["id"] == "1000001"
+
+
+def test_output_into_a_fifo_writes_into_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _, err = invoke("analyze", str(DEMO), "--no-entities", "--format", "jsonl", "-o", fifo)
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and json.loads(received[0])["article"]["id"] == "1000001"
+
+
+def test_a_new_output_file_gets_the_users_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        code, _, err = invoke("analyze", str(DEMO), "--no-entities", "-o", tmp_path / "out.json")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert stat.S_IMODE((tmp_path / "out.json").stat().st_mode) == 0o644
+
+
+def test_stdout_on_a_full_device_is_one_error_line(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", SHORT)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(PROPLENS), "analyze", str(tmp_path / "a.txt"), "--no-entities", "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert "Exception ignored" not in result.stderr
