@@ -7,13 +7,13 @@ articles, reading `batch_size` of them at a time (the results do not depend on i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
 from proplens.analysis import in_taxonomy, summarise
 from proplens.document import Analysis, Article
-from proplens.errors import ProplensError
+from proplens.errors import Cancelled, ProplensError
 from proplens.models.detector import Detector, load_detector
 from proplens.sources.core import article_from_text
 from proplens.techniques import Taxonomy
@@ -70,10 +70,12 @@ def analyze_many(
     model: Model = None,
     entities: bool = True,
     taxonomy: Taxonomy | str = Taxonomy.PTC,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[Analysis]:
     """Analyses of `items`, in order, streamed: reads `batch_size` items at a time, never the whole input.
 
-    The encoder takes one window per call whatever `batch_size` is, so results never depend on it."""
+    The encoder takes one window per call whatever `batch_size` is, so results never depend on it.
+    `should_stop` is asked between encoder calls; when it says yes, `Cancelled` is raised."""
     if batch_size < 1:
         raise ProplensError(f"batch_size must be at least 1, got {batch_size}")
     if min_score is not None and not 0.0 < min_score < 1.0:
@@ -86,5 +88,7 @@ def analyze_many(
     detector = load_model(model)
     iterator = iter(items)
     while batch := [as_article(item) for item in islice(iterator, batch_size)]:
-        for found in detector.analyze(batch, threshold=min_score):
+        for found in detector.analyze(batch, threshold=min_score, should_stop=should_stop):
+            if should_stop is not None and should_stop():
+                raise Cancelled("the analysis was cancelled")
             yield in_taxonomy(summarise(found, entities=entities), taxonomy)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 __all__ = [
     "Busy",
+    "Cancelled",
     "FormatError",
     "ModelError",
     "ProplensError",
@@ -69,3 +70,7 @@ class StoreError(ProplensError):
 
 class Busy(ProplensError):
     """Too much work is already waiting (the web app's analysis queue is full); try again shortly."""
+
+
+class Cancelled(ProplensError):
+    """An analysis stopped because nobody waits for it any more (its request timed out or went away)."""

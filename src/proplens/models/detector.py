@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from proplens.document import Analysis, Article, Span
-from proplens.errors import ModelError
+from proplens.errors import Cancelled, ModelError
 from proplens.models.calibration import apply_span_calibration, span_calibration_features
 from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
@@ -161,9 +161,12 @@ class Detector:
 
     # -- encoder pass -------------------------------------------------------------------------------
 
-    def encode(self, articles: Sequence[Article]) -> list[EncodedArticle]:
+    def encode(
+        self, articles: Sequence[Article], *, should_stop: Callable[[], bool] | None = None
+    ) -> list[EncodedArticle]:
         """Run the encoder over every window of every article; windows of all articles share batches
-        (sorted by length, so padding stays small)."""
+        (sorted by length, so padding stays small). `should_stop` is asked before every encoder call: when
+        it says yes, `Cancelled` is raised (a web request that timed out stops its work within a window)."""
         tokenized = [tokenize(self.tokenizer, a.text) for a in articles]
         jobs: list[tuple[int, Window, tuple[int, ...]]] = []
         for index, tokens in enumerate(tokenized):
@@ -176,6 +179,8 @@ class Detector:
         begins: list[Array | None] = [None] * len(jobs)
         vectors: list[Array | None] = [None] * len(jobs)
         for first in range(0, len(order), self.batch_size):
+            if should_stop is not None and should_stop():
+                raise Cancelled("the analysis was cancelled")
             batch = order[first : first + self.batch_size]
             ids, mask = self._pad([jobs[j][2] for j in batch])
             tag_logits, hidden = self.encoder(ids, mask)
@@ -302,7 +307,13 @@ class Detector:
             logits[repeated, self.info.techniques.index("Repetition")] += self.info.repetition_boost
         return logits
 
-    def analyze(self, articles: Sequence[Article], *, threshold: float | None = None) -> list[Analysis]:
+    def analyze(
+        self,
+        articles: Sequence[Article],
+        *,
+        threshold: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[Analysis]:
         """One `Analysis` per article: each detected fragment with its technique(s).
 
         A fragment always gets its most probable technique; further techniques are added when their
@@ -310,7 +321,7 @@ class Detector:
         technique's probability, i.e. the model's confidence that this technique is used right here.
         """
         analyses = []
-        for encoded in self.encode(articles):
+        for encoded in self.encode(articles, should_stop=should_stop):
             found = self.find_spans(encoded, threshold=threshold)
             probabilities = self.classify(encoded, [(s, e) for s, e, _ in found])
             spans = []

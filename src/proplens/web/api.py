@@ -96,16 +96,22 @@ async def analyze_and_store(
     state = request.app.state
     try:
         article = await article_from_input(state.settings, text=text, url=url, upload=upload, title=title)
-        future = state.service.submit(article, options or AnalysisOptions())
+        submitted = state.service.submit(article, options or AnalysisOptions())
     except Busy as error:
         raise HTTPException(503, str(error), headers={"Retry-After": "5"}) from None
     except ProplensError as error:
         raise HTTPException(400, str(error)) from None
+    waiting = asyncio.wrap_future(submitted.future)
+    # an abandoned analysis ends in Cancelled: collect it, so asyncio does not log it as unretrieved
+    waiting.add_done_callback(lambda done: done.cancelled() or done.exception())
     try:
-        analysis = await asyncio.wait_for(asyncio.wrap_future(future), state.settings.analysis_timeout)
+        analysis = await asyncio.wait_for(asyncio.shield(waiting), state.settings.analysis_timeout)
     except TimeoutError:
-        future.cancel()
+        submitted.drop()
         raise HTTPException(504, "the analysis took too long; try a shorter article") from None
+    except asyncio.CancelledError:  # the client went away
+        submitted.drop()
+        raise
     except ProplensError as error:
         raise HTTPException(400, str(error)) from None
     analysis_id = await asyncio.to_thread(state.store.save, analysis) if store else None

@@ -61,9 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
             return
         app.state.store = Store(settings.database_url)
-        app.state.service = AnalysisService(
-            settings.model, batch_size=settings.batch_size, queue_size=settings.queue_size
-        )
+        app.state.service = AnalysisService(settings.model, queue_size=settings.queue_size)
         app.state.service.start()
         log.info(
             "started",

@@ -1,8 +1,9 @@
 """One detector per process, fed by a queue: one analysis at a time off the event loop, which stays free.
 
-Web requests put jobs on a bounded queue and await a future; one worker thread takes whatever is waiting
-(up to `batch_size` jobs), runs them through `analyze_many` (the encoder still takes one window per call,
-so an article's result never depends on the others), and resolves the futures. Pages and health checks
+Web requests put jobs on a bounded queue and await a future; one worker thread takes them one at a time,
+runs each through `analyze_many` and resolves its future. A request that gives up (a 504, a client gone)
+drops its job: skipped if it has not started, stopped at the next encoder call if it has — so abandoned
+work never delays the next request. Pages and health checks
 are served by the event loop meanwhile, so the app stays responsive under load; a full queue answers 503
 at once instead of piling up.
 """
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 
 from proplens.api import analyze_many, load_model
 from proplens.document import Analysis, Article
-from proplens.errors import Busy
+from proplens.errors import Busy, Cancelled
 
-__all__ = ["AnalysisOptions", "AnalysisService"]
+__all__ = ["AnalysisOptions", "AnalysisService", "Submitted"]
 
 log = logging.getLogger("proplens.web")
 
@@ -36,17 +37,32 @@ class _Job:
     article: Article
     options: AnalysisOptions
     future: Future[Analysis]
+    dropped: threading.Event
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A queued analysis: its `future`, and `drop()` for a caller that no longer waits for it."""
+
+    future: Future[Analysis]
+    dropped: threading.Event
+
+    def drop(self) -> None:
+        """Stop the analysis: skipped if not started, stopped at the next encoder call if running."""
+        self.future.cancel()
+        self.dropped.set()
 
 
 class AnalysisService:
-    """Owns the model and the worker thread; `submit` returns a future of the analysis."""
+    """Owns the model and the worker thread; `submit` queues an analysis and returns its handle."""
 
-    def __init__(self, model: str = "default", *, batch_size: int = 8, queue_size: int = 64) -> None:
+    def __init__(self, model: str = "default", *, queue_size: int = 64) -> None:
         self.model_name = model
-        self.batch_size = batch_size
         self._jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=queue_size)
         self._thread: threading.Thread | None = None
         self.detector = load_model(model)
+        self.cancelled = 0
+        """Analyses stopped because their caller stopped waiting (for tests and the health page)."""
 
     def start(self) -> None:
         if self._thread is None:
@@ -59,58 +75,41 @@ class AnalysisService:
             self._thread.join(timeout=30)
             self._thread = None
 
-    def submit(self, article: Article, options: AnalysisOptions) -> Future[Analysis]:
-        future: Future[Analysis] = Future()
+    def submit(self, article: Article, options: AnalysisOptions) -> Submitted:
+        job = _Job(article, options, Future(), threading.Event())
         try:
-            self._jobs.put_nowait(_Job(article, options, future))
+            self._jobs.put_nowait(job)
         except queue.Full:
             raise Busy("too many analyses are waiting; try again in a few seconds") from None
-        return future
+        return Submitted(job.future, job.dropped)
 
     @property
     def waiting(self) -> int:
         return self._jobs.qsize()
 
     def _work(self) -> None:
-        while True:
-            first = self._jobs.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < self.batch_size:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._jobs.put(None)
-                    break
-                batch.append(job)
-            self._run(batch)
+        while (job := self._jobs.get()) is not None:
+            self._run(job)
 
-    def _run(self, batch: list[_Job]) -> None:
-        groups: dict[AnalysisOptions, list[_Job]] = {}
-        for job in batch:
-            groups.setdefault(job.options, []).append(job)
-        for options, jobs in groups.items():
-            live = [j for j in jobs if j.future.set_running_or_notify_cancel()]
-            if not live:
-                continue
-            try:
-                results = list(
-                    analyze_many(
-                        [j.article for j in live],
-                        batch_size=len(live),
-                        min_score=options.min_score,
-                        taxonomy=options.taxonomy,
-                        entities=options.entities,
-                        model=self.detector,
-                    )
-                )
-            except Exception as error:  # a failed batch must not kill the worker
-                log.exception("analysis batch failed")
-                for job in live:
-                    job.future.set_exception(error)
-                continue
-            for job, analysis in zip(live, results, strict=True):
-                job.future.set_result(analysis)
+    def _run(self, job: _Job) -> None:
+        if job.dropped.is_set() or not job.future.set_running_or_notify_cancel():
+            self.cancelled += 1
+            return
+        options = job.options
+        try:
+            (analysis,) = analyze_many(
+                [job.article],
+                min_score=options.min_score,
+                taxonomy=options.taxonomy,
+                entities=options.entities,
+                model=self.detector,
+                should_stop=job.dropped.is_set,
+            )
+        except Cancelled as error:
+            self.cancelled += 1
+            job.future.set_exception(error)
+        except Exception as error:  # a failed analysis must not kill the worker
+            log.exception("analysis failed")
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(analysis)

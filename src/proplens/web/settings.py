@@ -23,5 +23,4 @@ class Settings:
     """Allow fetching loopback/private/link-local hosts (intranet use). Off: SSRF-safe."""
     queue_size: int = 64
     """Analyses waiting at most; beyond this requests get a 503 (retry later)."""
-    batch_size: int = 8
-    """Queued analyses run through the encoder together, up to this many."""
+
