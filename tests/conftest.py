@@ -313,7 +313,13 @@ def web_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     from proplens.web import Settings, create_app
 
     database = tmp_path_factory.mktemp("web") / "proplens.db"
-    app = create_app(Settings(database_url=f"sqlite:///{database}", max_body_bytes=300_000, max_chars=50_000))
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        max_body_bytes=300_000,
+        max_chars=50_000,
+        allowed_hosts=("127.0.0.1", "localhost", "testserver"),
+    )
+    app = create_app(settings)
     with TestClient(app) as client:
         yield app, client
 

@@ -8,6 +8,7 @@ import typer
 
 from proplens.cli.app import app
 from proplens.cli.common import DB_HELP, MODEL_HELP, clean_errors, stderr
+from proplens.web.server import DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT
 
 
 @app.command("serve")
@@ -25,19 +26,55 @@ def serve_command(
     allow_private_urls: Annotated[
         bool, typer.Option(help="Let users fetch loopback/private/link-local URLs (intranet use only).")
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A name clients reach this server by (Host header); repeatable. Default: the loopback "
+            "names, plus --host; '*' allows any (only behind a proxy that checks Host).",
+        ),
+    ] = None,
+    request_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a client has to send a whole request; slower: closed.")
+    ] = DEFAULT_REQUEST_TIMEOUT,
+    max_connections: Annotated[
+        int, typer.Option(min=1, help="Open connections at most; more are closed at once.")
+    ] = DEFAULT_MAX_CONNECTIONS,
 ) -> None:
-    """Run the web app and REST API (/api/v1, OpenAPI at /docs): paste an article, see the techniques."""
-    import uvicorn
-
+    """Run the web app and REST API (/api/v1, OpenAPI schema at /openapi.json): paste an article, see the
+    techniques."""
     from proplens.api import load_model
     from proplens.store import Store
     from proplens.web import Settings, create_app
+    from proplens.web.server import run
+    from proplens.web.settings import LOOPBACK_NAMES
 
     # fail here, with one line, rather than inside the server's start-up
     Store(db).engine.dispose()
     load_model(model)
+    hosts = tuple(allowed_host or ())
+    if not hosts:
+        hosts = LOOPBACK_NAMES
+        if host not in ("0.0.0.0", "::"):
+            hosts = (*hosts, host)
+        else:
+            hosts = ("*",)
+            stderr.print(
+                "[yellow]warning[/yellow] listening on every interface with any Host accepted; "
+                "name the server with --allowed-host (DNS rebinding)",
+                highlight=False,
+            )
     settings = Settings(
-        database_url=db, model=model, max_body_bytes=max_body_bytes, allow_private_urls=allow_private_urls
+        database_url=db,
+        model=model,
+        max_body_bytes=max_body_bytes,
+        allow_private_urls=allow_private_urls,
+        allowed_hosts=hosts,
     )
-    stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, docs: /docs; Ctrl-C stops)")
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning")
+    stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, /openapi.json; Ctrl-C stops)")
+    run(
+        create_app(settings),
+        host=host,
+        port=port,
+        request_timeout=request_timeout,
+        max_connections=max_connections,
+    )

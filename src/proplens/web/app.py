@@ -13,6 +13,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from proplens import __version__
 from proplens.render.view import technique_css
@@ -20,6 +21,8 @@ from proplens.store import Store
 from proplens.web import api, views
 from proplens.web.security import (
     BodyLimitMiddleware,
+    HeadMiddleware,
+    HostCheckMiddleware,
     JsonLogFormatter,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Find propaganda and persuasion techniques in news articles.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI would load scripts from a CDN; the schema is at /openapi.json
         redoc_url=None,
     )
     app.state.settings = settings
@@ -112,8 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def favicon() -> Response:
         return await static("icon.svg")
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
             return JSONResponse(
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers
@@ -134,13 +137,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(HeadMiddleware)
+    app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 
+_SHOWN_PROBLEMS = 5
+
+
 def _validation_message(error: RequestValidationError) -> str:
+    """The first few problems of an invalid request in one line (150,000 unknown keys give one line, not
+    a 6 MB answer)."""
+    problems = error.errors()
     parts = []
-    for problem in error.errors():
-        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
+    for problem in problems[:_SHOWN_PROBLEMS]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")[:100]
         parts.append(f"{where}: {problem.get('msg')}" if where else str(problem.get("msg")))
+    if len(problems) > _SHOWN_PROBLEMS:
+        parts.append(f"and {len(problems) - _SHOWN_PROBLEMS:,} more problems")
     return "; ".join(parts) or "invalid request"

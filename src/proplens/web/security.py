@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -25,11 +26,14 @@ __all__ = [
     "CONTENT_SECURITY_POLICY",
     "CSRF_COOKIE",
     "BodyLimitMiddleware",
+    "HeadMiddleware",
+    "HostCheckMiddleware",
     "JsonLogFormatter",
     "RequestLogMiddleware",
     "SecurityHeadersMiddleware",
     "csrf_token",
     "csrf_valid",
+    "host_name",
 ]
 
 CONTENT_SECURITY_POLICY = (
@@ -53,10 +57,7 @@ class SecurityHeadersMiddleware:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
-                path = scope.get("path", "")
-                # the OpenAPI docs page loads its own scripts: give it no CSP rather than a broken one
-                if not path.startswith("/docs"):
-                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
                 headers.append((b"x-frame-options", b"DENY"))
@@ -85,33 +86,90 @@ class BodyLimitMiddleware:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            # a body streamed without Content-Length (chunked): answer 413 as soon as it passes the limit,
+            # and tell the app the client is gone, whatever the app does with the error
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
+                if received > self.limit and not started:
+                    refused = True
+                    await self._refuse(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; whatever the app answers goes nowhere
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"request body larger than {self.limit:,} bytes; send a shorter article"
         response = Response(json.dumps({"detail": detail}), status_code=413, media_type="application/json")
         await response(scope, receive, send)
+
+
+class HostCheckMiddleware:
+    """400 for a Host header that is not one of the names this server is reached by (``*``: any).
+
+    A server on 127.0.0.1 would otherwise answer a page on ``evil.example`` whose DNS name was rebound to
+    127.0.0.1 — and build redirects with that name."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {h.lower().strip("[]") for h in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "*" not in self.allowed:
+            host = host_name(dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1"))
+            if host not in self.allowed:
+                response = Response(
+                    "unknown Host: this server answers only to the names it was started with "
+                    "(proplens serve --allowed-host)\n",
+                    status_code=400,
+                    media_type="text/plain",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without port and brackets, lower-cased (``[::1]:8000`` -> ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HeadMiddleware:
+    """HEAD answered like GET, without the body (Starlette routes only GET)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class RequestLogMiddleware:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Settings"]
+__all__ = ["LOOPBACK_NAMES", "Settings"]
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+"""The Host names a server on this machine is reached by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +24,7 @@ class Settings:
     """Seconds a request waits for its analysis before a 504."""
     allow_private_urls: bool = False
     """Allow fetching loopback/private/link-local hosts (intranet use). Off: SSRF-safe."""
+    allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
+    """The names (Host header) the server answers to; ``*`` for any. Others get a 400 (DNS rebinding)."""
     queue_size: int = 64
     """Analyses waiting at most; beyond this requests get a 503 (retry later)."""
-

@@ -85,12 +85,14 @@ async def analyse_form(
             options=options,
         )
     except HTTPException as error:
-        return _page(
+        page = _page(
             request,
             "analyze.html.j2",
             {"active": "analyse", "form": form, "error": error.detail},
             status=error.status_code,
         )
+        page.headers.update(error.headers or {})  # e.g. Retry-After on a 503
+        return page
     return RedirectResponse(f"/a/{analysis_id}", status_code=303)
 
 
@@ -152,7 +154,7 @@ async def result_page(request: Request, analysis_id: str) -> HTMLResponse:
 
 
 @router.get("/history", response_class=HTMLResponse)
-async def history_page(request: Request, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+async def history_page(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
     store = request.app.state.store
     total = await asyncio.to_thread(store.count)
     rows = await asyncio.to_thread(store.recent, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)

@@ -1,0 +1,69 @@
+"""The web app's defences and error answers: Host check, HEAD, body limits (also chunked), short
+validation errors, human-readable pages, no 500s for odd input."""
+
+from __future__ import annotations
+
+import re
+
+from proplens.errors import Busy
+
+
+def test_an_unknown_host_is_refused_even_for_a_redirect(client) -> None:  # type: ignore[no-untyped-def]
+    evil = client.get("/about/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert evil.status_code == 400 and "unknown Host" in evil.text
+    assert "evil.example" not in evil.headers.get("location", "")
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_head_is_answered_like_get_without_a_body(client) -> None:  # type: ignore[no-untyped-def]
+    head = client.head("/about")
+    assert head.status_code == 200 and head.content == b""
+    assert client.head("/api/v1/health").status_code == 200
+
+
+def test_a_chunked_body_over_the_limit_gets_413(client) -> None:  # type: ignore[no-untyped-def]
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"text": "'
+        for _ in range(400):
+            yield b"x" * 1000  # 400 KB against the test app's 300 KB limit, without Content-Length
+        yield b'"}'
+
+    response = client.post("/api/v1/analyze", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and "larger than" in response.json()["detail"]
+
+
+def test_many_unknown_json_keys_give_a_short_422(client) -> None:  # type: ignore[no-untyped-def]
+    body = {"text": "The corrupt mayor lied."} | {f"k{n}": 1 for n in range(20_000)}
+    response = client.post("/api/v1/analyze", json=body)
+    assert response.status_code == 422 and len(response.content) < 2000
+    assert "more problems" in response.json()["detail"]
+
+
+def test_odd_requests_get_their_status_not_a_500(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/history", params={"page": "9223372036854775807"}).status_code == 422
+    for url in ("http://127.0.0.1:99999/", "http://[::1/", "http://h:1:2/"):
+        response = client.post("/api/v1/analyze", json={"url": url})
+        assert response.status_code == 400 and response.json()["detail"], url
+    assert client.get("/docs").status_code == 404  # no page that loads scripts from a CDN
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_unknown_pages_get_the_html_error_page_and_api_paths_json(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "<html" in page.text.lower()
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+
+
+def test_a_busy_server_asks_the_form_to_retry_later(web_app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    service = web_app[0].state.service
+
+    def busy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Busy("too many analyses are waiting; try again in a few seconds")
+
+    monkeypatch.setattr(service, "submit", busy)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)  # type: ignore[union-attr]
+    response = client.post("/analyze", data={"csrf_token": token, "text": "The corrupt mayor lied."})
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
+    assert "try again" in response.text and "<html" in response.text.lower()
