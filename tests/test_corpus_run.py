@@ -94,11 +94,11 @@ def test_a_batch_another_run_stored_first_is_skipped(tmp_path: Path) -> None:
     def race(batch):  # type: ignore[no-untyped-def]
         store.save_corpus_batch = save  # type: ignore[method-assign]
         rival.save_corpus_batch(batch[:1])  # the other run commits one of these articles first
-        save(batch)
+        return save(batch)
 
     store.save_corpus_batch = race  # type: ignore[method-assign]
     report = run_corpus(store, batch_size=3, entities=False)
-    assert (report.skipped_batches, report.analysed, report.remaining) == (1, 2, 0)
+    assert (report.skipped, report.analysed, report.remaining) == (1, 2, 0)
     assert _analyses(store) == (3, 3)
 
 

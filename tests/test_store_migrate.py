@@ -119,3 +119,33 @@ def test_a_database_from_a_newer_proplens_is_refused(database_url: str) -> None:
     with pytest.raises(StoreError, match=r"revision 9999.*newer proplens"):
         Store(database_url)
     engine.dispose()
+
+
+def test_corpus_duplicates_from_before_the_unique_index_are_resolved(database_url: str) -> None:
+    engine = _engine(database_url)
+    upgrade(engine, "0003")
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        for n in range(3):  # the same text three times, as two concurrent ingests could leave it
+            key = connection.execute(
+                text(
+                    "INSERT INTO articles (external_id, text, content_hash, in_corpus, created_at) "
+                    "VALUES (:i, 'Same story.', :h, true, :c) RETURNING id"
+                ),
+                {"i": f"d{n}", "h": "f" * 64, "c": now},
+            ).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO analyses (id, article_id, model, taxonomy, created_at, propaganda_score, "
+                    "spans, document, kind) VALUES (:a, :k, 'm1', 'ptc', :c, 0, 0, '{}', 'corpus')"
+                ),
+                {"a": f"{n:016x}", "k": key, "c": now},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        corpus = connection.execute(text("SELECT external_id FROM articles WHERE in_corpus")).scalars().all()
+        kept = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+        analyses = connection.execute(text("SELECT id FROM analyses")).scalars().all()
+    assert corpus == ["d0"] and kept == 3  # the oldest copy stays in the corpus, no article is deleted
+    assert analyses == [f"{0:016x}"]  # the copies' corpus analyses (repeats) are gone
+    engine.dispose()

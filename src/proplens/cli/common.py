@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -58,8 +57,8 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, click.exceptions.ClickException, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # usage errors (exit 2), exits and Ctrl-C are Typer's to report
         except ProplensError as error:
             message = str(error)
         except OSError as error:

@@ -90,7 +90,7 @@ def run_command(
         )
     stdout.print(
         f"analysed {report.analysed:,} articles with {report.model}; {report.remaining:,} still to do"
-        + (f" ({report.skipped_batches} batches were done by another run)" if report.skipped_batches else "")
+        + (f" ({report.skipped:,} were stored first by another run)" if report.skipped else "")
     )
 
 

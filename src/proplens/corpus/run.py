@@ -1,9 +1,13 @@
 """`proplens run`: analyse every corpus article the current model has not analysed yet, batch by batch.
 
-Resumable and idempotent by construction: each batch's analyses are committed in one transaction, the next
-batch is chosen as "corpus articles with no analysis by this model", and a unique index allows one corpus
-analysis per article and model. Killing the process at any point loses at most the batch in flight, which
-the next run picks up again; nothing is ever analysed twice.
+Resumable, idempotent and safe to run several times at once:
+
+- each batch is *claimed* first (`Store.claim_pending`): concurrent runs take different articles, so two
+  runs finish in about the time of one run on twice the cores, not each doing the other's work;
+- a batch's analyses are stored in one transaction, which also releases its claims; the database allows one
+  corpus analysis per article and model, and an article another run stored first is skipped;
+- killing a run loses at most its batch in flight: its claims die with its process (or with their lease,
+  for a run on another machine) and the next run takes those articles again. Nothing is analysed twice.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from proplens.api import Model, analyze_many, load_model
 from proplens.errors import StoreError
 from proplens.store import Store
+from proplens.store.database import process_owner
 
 __all__ = ["RunReport", "run_corpus"]
 
@@ -24,8 +29,8 @@ __all__ = ["RunReport", "run_corpus"]
 class RunReport:
     model: str
     analysed: int = 0
-    skipped_batches: int = 0
-    """Batches another process committed first (their articles are done; nothing was duplicated)."""
+    skipped: int = 0
+    """Articles another run stored first (their analysis exists once; nothing was duplicated)."""
     remaining: int = 0
 
 
@@ -42,29 +47,23 @@ def run_corpus(
     detector = load_model(model)
     model_id = detector.info.model_id
     report = RunReport(model_id)
+    owner = process_owner()
     total = store.count_pending(model_id)
     if limit is not None:
         total = min(total, limit)
     while limit is None or report.analysed < limit:
         size = batch_size if limit is None else min(batch_size, limit - report.analysed)
-        pending = store.pending(model_id, limit=size)
-        if not pending:
+        claimed = store.claim_pending(model_id, limit=size, owner=owner)
+        if not claimed:
             break
-        analyses = list(
-            analyze_many([a for _, a in pending], batch_size=size, model=detector, entities=entities)
-        )
+        analyses = analyze_many([a for _, a in claimed], batch_size=size, model=detector, entities=entities)
+        batch = [(key, analysis) for (key, _), analysis in zip(claimed, analyses, strict=True)]
         try:
-            store.save_corpus_batch(
-                [(key, analysis) for (key, _), analysis in zip(pending, analyses, strict=True)]
-            )
-        except IntegrityError as error:
-            # the one expected conflict: another run stored some of these articles first
-            still_pending = {key for key, _ in store.pending(model_id, limit=size)}
-            if still_pending & {key for key, _ in pending} == {key for key, _ in pending}:
-                raise StoreError(f"cannot store the analyses: {error.orig}") from None
-            report.skipped_batches += 1
-            continue
-        report.analysed += len(pending)
+            stored = store.save_corpus_batch(batch)
+        except IntegrityError as error:  # not a rival run (that is skipped): a real fault
+            raise StoreError(f"cannot store the analyses: {error.orig}") from None
+        report.analysed += stored
+        report.skipped += len(batch) - stored
         if progress:
             progress(report.analysed, total)
     report.remaining = store.count_pending(model_id)

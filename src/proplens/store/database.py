@@ -10,13 +10,15 @@ import hashlib
 import json
 import os
 import secrets
+import socket
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,7 +27,14 @@ from proplens.document import Analysis, Article
 from proplens.errors import StoreError
 from proplens.io.jsonl import analysis_from_dict, analysis_to_dict
 from proplens.store.migrate import check_schema
-from proplens.store.schema import AnalysisRow, ArticleRow
+from proplens.store.schema import (
+    IS_CORPUS_ANALYSIS,
+    IS_CORPUS_ARTICLE,
+    AnalysisRow,
+    ArticleRow,
+    Base,
+    ClaimRow,
+)
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -36,6 +45,7 @@ __all__ = [
     "StoredAnalysis",
     "content_hash",
     "open_engine",
+    "process_owner",
 ]
 
 
@@ -141,10 +151,10 @@ class Store:
         """Store the analysis (and its article); returns the new analysis id (used in permalinks)."""
         now = datetime.now(UTC)
         with self.session() as session, session.begin():
-            row = _article_row(analysis.article, now, in_corpus=False)
+            row = ArticleRow(**_article_values(analysis.article, now, in_corpus=False))
             session.add(row)
             session.flush()
-            analysis_row = _analysis_row(analysis, row.id, now, kind="web")
+            analysis_row = AnalysisRow(**_analysis_values(analysis, row.id, now, kind="web"))
             session.add(analysis_row)
         return analysis_row.id
 
@@ -185,25 +195,20 @@ class Store:
 
     def add_articles(self, articles: Sequence[Article]) -> IngestCounts:
         """Add articles to the corpus in one transaction, skipping any whose normalised text is already
-        there (or earlier in the same batch)."""
+        there (or earlier in the same batch). The database enforces it (a unique index, insert-or-skip),
+        so concurrent ingests cannot add the same text twice."""
         counts = IngestCounts()
         now = datetime.now(UTC)
-        keyed = [(content_hash(a.text), a) for a in articles]
         with self.session() as session, session.begin():
-            known = set(
-                session.scalars(
-                    select(ArticleRow.content_hash).where(
-                        ArticleRow.in_corpus.is_(True), ArticleRow.content_hash.in_([k for k, _ in keyed])
-                    )
+            for article in articles:
+                row = _article_values(article, now, in_corpus=True)
+                added = _insert_or_skip(
+                    session, ArticleRow, row, ["content_hash"], where=text(IS_CORPUS_ARTICLE)
                 )
-            )
-            for key, article in keyed:
-                if key in known:
+                if added:
+                    counts.new += 1
+                else:
                     counts.duplicate += 1
-                    continue
-                known.add(key)
-                session.add(_article_row(article, now, in_corpus=True))
-                counts.new += 1
         return counts
 
     def corpus_version(self) -> tuple[int, str | None]:
@@ -230,31 +235,77 @@ class Store:
 
     def pending(self, model: str, *, limit: int) -> list[tuple[int, Article]]:
         """Corpus articles with no corpus analysis by `model` yet, oldest first."""
-        done = select(AnalysisRow.article_id).where(AnalysisRow.kind == "corpus", AnalysisRow.model == model)
         query = (
             select(ArticleRow)
-            .where(ArticleRow.in_corpus.is_(True), ArticleRow.id.not_in(done))
+            .where(ArticleRow.in_corpus.is_(True), ArticleRow.id.not_in(_analysed_by(model)))
             .order_by(ArticleRow.id)
             .limit(limit)
         )
         with self.session() as session:
             return [(row.id, _article(row)) for row in session.scalars(query)]
 
+    def claim_pending(
+        self, model: str, *, limit: int, owner: str, lease: timedelta = timedelta(minutes=30)
+    ) -> list[tuple[int, Article]]:
+        """Claim up to `limit` pending corpus articles for `model`, oldest first, for `owner` (a process,
+        ``host:pid:started``): articles no other live run has claimed. Concurrent runs so split the work;
+        claims of a run that died (its process gone from this host, or its lease over) are taken over."""
+        now = datetime.now(UTC)
+        with self.session() as session, session.begin():
+            for claim in session.scalars(select(ClaimRow).where(ClaimRow.model == model)):
+                if _aware(claim.expires_at) < now or not _owner_alive(claim.owner):
+                    session.delete(claim)
+            session.flush()
+            claimed = select(ClaimRow.article_id).where(ClaimRow.model == model)
+            query = (
+                select(ArticleRow)
+                .where(
+                    ArticleRow.in_corpus.is_(True),
+                    ArticleRow.id.not_in(_analysed_by(model)),
+                    ArticleRow.id.not_in(claimed),
+                )
+                .order_by(ArticleRow.id)
+                .limit(limit)
+            )
+            mine = []
+            for row in session.scalars(query).all():
+                values = {"article_id": row.id, "model": model, "owner": owner, "expires_at": now + lease}
+                if _insert_or_skip(session, ClaimRow, values, ["article_id", "model"]):
+                    mine.append((row.id, _article(row)))
+            # another run may have stored one of these (and released its claim) since they were selected
+            keys = [key for key, _ in mine]
+            done = set(session.scalars(_analysed_by(model).where(AnalysisRow.article_id.in_(keys))))
+            if done:
+                session.execute(
+                    delete(ClaimRow).where(ClaimRow.model == model, ClaimRow.article_id.in_(done))
+                )
+            return [(key, article) for key, article in mine if key not in done]
+
     def count_pending(self, model: str) -> int:
-        done = select(AnalysisRow.article_id).where(AnalysisRow.kind == "corpus", AnalysisRow.model == model)
         query = (
             select(func.count())
             .select_from(ArticleRow)
-            .where(ArticleRow.in_corpus.is_(True), ArticleRow.id.not_in(done))
+            .where(ArticleRow.in_corpus.is_(True), ArticleRow.id.not_in(_analysed_by(model)))
         )
         with self.session() as session:
             return int(session.scalar(query) or 0)
 
-    def save_corpus_batch(self, batch: Sequence[tuple[int, Analysis]]) -> None:
-        """Store a batch of corpus analyses in one transaction: all of it or none of it."""
+    def save_corpus_batch(self, batch: Sequence[tuple[int, Analysis]]) -> int:
+        """Store a batch of corpus analyses in one transaction and release their claims; an article another
+        run stored first is skipped (one corpus analysis per article and model). Returns how many were
+        stored."""
         now = datetime.now(UTC)
+        stored = 0
         with self.session() as session, session.begin():
-            session.add_all(_analysis_row(analysis, key, now, kind="corpus") for key, analysis in batch)
+            for key, analysis in batch:
+                values = _analysis_values(analysis, key, now, kind="corpus")
+                stored += _insert_or_skip(
+                    session, AnalysisRow, values, ["article_id", "model"], where=text(IS_CORPUS_ANALYSIS)
+                )
+                session.execute(
+                    delete(ClaimRow).where(ClaimRow.article_id == key, ClaimRow.model == analysis.model)
+                )
+        return stored
 
     def corpus_analyses(self, model: str | None = None) -> Iterator[CorpusAnalysis]:
         """Every corpus analysis (of `model`, default: the most recent model used), streamed."""
@@ -292,32 +343,76 @@ class Store:
             return False
 
 
-def _article_row(article: Article, now: datetime, *, in_corpus: bool) -> ArticleRow:
-    return ArticleRow(
-        external_id=article.id,
-        title=article.title,
-        source=article.source,
-        url=article.url,
-        published=article.published,
-        text=article.text,
-        content_hash=content_hash(article.text),
-        in_corpus=in_corpus,
-        created_at=now,
-    )
+def _article_values(article: Article, now: datetime, *, in_corpus: bool) -> dict[str, Any]:
+    return {
+        "external_id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "text": article.text,
+        "content_hash": content_hash(article.text),
+        "in_corpus": in_corpus,
+        "created_at": now,
+    }
 
 
-def _analysis_row(analysis: Analysis, article_key: int, now: datetime, *, kind: str) -> AnalysisRow:
-    return AnalysisRow(
-        id=secrets.token_hex(8),
-        article_id=article_key,
-        model=analysis.model,
-        taxonomy=analysis.taxonomy,
-        created_at=now,
-        propaganda_score=float(analysis.figures.get("propaganda_score", 0.0)),
-        spans=len(analysis.spans),
-        document=json.dumps(analysis_to_dict(analysis), ensure_ascii=False),
-        kind=kind,
+def _analysis_values(analysis: Analysis, article_key: int, now: datetime, *, kind: str) -> dict[str, Any]:
+    return {
+        "id": secrets.token_hex(8),
+        "article_id": article_key,
+        "model": analysis.model,
+        "taxonomy": analysis.taxonomy,
+        "created_at": now,
+        "propaganda_score": float(analysis.figures.get("propaganda_score", 0.0)),
+        "spans": len(analysis.spans),
+        "document": json.dumps(analysis_to_dict(analysis), ensure_ascii=False),
+        "kind": kind,
+    }
+
+
+def _analysed_by(model: str) -> Any:
+    """The ids of the articles with a corpus analysis by `model` (a subquery)."""
+    return select(AnalysisRow.article_id).where(AnalysisRow.kind == "corpus", AnalysisRow.model == model)
+
+
+def _insert_or_skip(
+    session: Session, table: type[Base], values: dict[str, Any], keys: list[str], where: Any = None
+) -> int:
+    """INSERT ... ON CONFLICT (keys) [WHERE where] DO NOTHING, on SQLite and PostgreSQL: 1 if inserted."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys, index_where=where)
     )
+    # RETURNING tells inserted from skipped on both databases (rowcount does not, through psycopg)
+    returned = session.execute(statement.returning(*table.__table__.primary_key)).first()
+    return int(returned is not None)
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process named by a claim's owner (``host:pid:started``) may still be running: a
+    process of another host is assumed alive (its lease ends the claim), one of this host is checked."""
+    host, _, rest = owner.partition(":")
+    pid = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def process_owner() -> str:
+    """This process as the owner of claims: ``host:pid:started``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_STARTED}"
+
+
+_STARTED = int(time.time())
 
 
 def _article(row: ArticleRow) -> Article:

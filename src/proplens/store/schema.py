@@ -11,10 +11,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import text as sql_text  # `text` is also a column of the articles table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["AnalysisRow", "ArticleRow", "Base"]
+__all__ = ["IS_CORPUS_ANALYSIS", "IS_CORPUS_ARTICLE", "AnalysisRow", "ArticleRow", "Base", "ClaimRow"]
+
+IS_CORPUS_ARTICLE = "in_corpus"
+"""The condition of the partial unique index on corpus texts (and of inserts that skip on conflict with
+it: both must say it the same way)."""
+IS_CORPUS_ANALYSIS = "kind = 'corpus'"
+"""The condition of the partial unique index allowing one corpus analysis per article and model."""
 
 
 class Base(DeclarativeBase):
@@ -38,6 +45,17 @@ class ArticleRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     analyses: Mapped[list[AnalysisRow]] = relationship(back_populates="article")
+
+    __table_args__ = (
+        # one corpus article per normalised text: concurrent ingests cannot add the same article twice
+        Index(
+            "one_corpus_article_per_text",
+            "content_hash",
+            unique=True,
+            sqlite_where=sql_text(IS_CORPUS_ARTICLE),
+            postgresql_where=sql_text(IS_CORPUS_ARTICLE),
+        ),
+    )
 
 
 class AnalysisRow(Base):
@@ -63,7 +81,20 @@ class AnalysisRow(Base):
             "article_id",
             "model",
             unique=True,
-            sqlite_where=text("kind = 'corpus'"),
-            postgresql_where=text("kind = 'corpus'"),
+            sqlite_where=sql_text(IS_CORPUS_ANALYSIS),
+            postgresql_where=sql_text(IS_CORPUS_ANALYSIS),
         ),
     )
+
+
+class ClaimRow(Base):
+    """A run's claim on an article it is analysing with a model, so that concurrent runs split the work.
+    A claim ends when its analysis is stored, when it expires, or when its owner process is gone."""
+
+    __tablename__ = "corpus_claims"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(128), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    """``host:pid:start`` of the claiming process."""
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

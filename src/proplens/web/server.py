@@ -12,6 +12,7 @@ proxy in front as well (docs/web.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import resource
 import time
@@ -130,7 +131,5 @@ def run(
         quiet_accept_errors(asyncio.get_running_loop())
         await server.serve()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled, after shutdown
         asyncio.run(serve())
-    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, after a clean shutdown
-        pass
