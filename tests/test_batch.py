@@ -116,3 +116,67 @@ def test_ray_engine_matches_the_local_engine_row_for_row(tmp_path: Path) -> None
         ray = _sorted_rows(tmp_path / "ray" / f"{name}.parquet", keys)
         assert local == ray, name
         assert local
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_killing_batch_stops_its_workers_and_leaves_no_files(tmp_path: Path, how: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = [json.dumps({"id": f"k{n}", "text": DEMO}) for n in range(200)]
+    write(tmp_path / "in" / "part-0.jsonl", "\n".join(rows) + "\n")
+    proplens = Path(sys.executable).with_name("proplens")
+    process = subprocess.Popen(
+        [
+            str(proplens),
+            "batch",
+            str(tmp_path / "in"),
+            str(tmp_path / "out"),
+            "--workers",
+            "2",
+            "--no-entities",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the workers did not start"
+    time.sleep(3)  # the workers are analysing; the sink is writing
+    process.send_signal(getattr(signal, how))
+    _, err = process.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(workers), f"workers left running after {how}"
+    assert list((tmp_path / "out").iterdir()) == []  # no Parquet, no temporary files
+    assert b"Traceback" not in err

@@ -9,7 +9,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from proplens.batch.work import analyze_chunk, chunks, load_worker, shard_files, threads_per_worker
+from proplens.batch.work import analyze_chunk, chunks, shard_files, start_worker, threads_per_worker
 from proplens.document import Article
 from proplens.sinks.parquet import ParquetSink, SinkReport
 from proplens.sources import Limits, Loaded, read_sources
@@ -33,29 +33,37 @@ def run_local(
     files = [str(f) for f in shard_files(shards)]
     workers = workers or os.cpu_count() or 1
     pool = ProcessPoolExecutor(
-        workers, initializer=load_worker, initargs=(model, threads_per_worker(workers))
+        workers, initializer=start_worker, initargs=(model, threads_per_worker(workers))
     )
-    with ParquetSink(output) as sink, pool:
+    try:
+        with ParquetSink(output) as sink:
 
-        def articles() -> Any:
-            for item in read_sources(files, limits=limits):
-                if isinstance(item, Loaded):
-                    yield item.article
-                else:
-                    sink.reject(item)
+            def articles() -> Any:
+                for item in read_sources(files, limits=limits):
+                    if isinstance(item, Loaded):
+                        yield item.article
+                    else:
+                        sink.reject(item)
 
-        in_flight: deque[Future[Any]] = deque()
+            in_flight: deque[Future[Any]] = deque()
 
-        def collect() -> None:
-            sink.add(in_flight.popleft().result())
-            if progress:
-                progress(sink.report.articles)
+            def collect() -> None:
+                sink.add(in_flight.popleft().result())
+                if progress:
+                    progress(sink.report.articles)
 
-        chunk: list[Article]
-        for chunk in chunks(articles(), chunk_size):
-            in_flight.append(pool.submit(analyze_chunk, chunk, entities=entities))
-            if len(in_flight) >= 2 * workers:
+            chunk: list[Article]
+            for chunk in chunks(articles(), chunk_size):
+                in_flight.append(pool.submit(analyze_chunk, chunk, entities=entities))
+                if len(in_flight) >= 2 * workers:
+                    collect()
+            while in_flight:
                 collect()
-        while in_flight:
-            collect()
+    except BaseException:
+        # Ctrl-C, SIGTERM or an error: stop the workers now rather than finishing their chunks
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return sink.report

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,7 +16,16 @@ from proplens.document import Article
 from proplens.errors import FormatError
 from proplens.sinks.rows import rows_of
 
-__all__ = ["SHARD_SUFFIXES", "Rows", "analyze_chunk", "chunks", "load_worker", "shard_files"]
+__all__ = [
+    "SHARD_SUFFIXES",
+    "Rows",
+    "analyze_chunk",
+    "chunks",
+    "die_with_parent",
+    "load_worker",
+    "shard_files",
+    "start_worker",
+]
 
 SHARD_SUFFIXES = (".jsonl", ".parquet")
 
@@ -42,6 +56,30 @@ def load_worker(model: str | None, threads: int) -> None:
     from proplens.models.detector import load_detector
 
     _WORKER["detector"] = load_detector(model, threads=threads)
+
+
+def die_with_parent() -> None:
+    """Make this worker process end when the process that started it ends, even by SIGKILL: the kernel
+    sends SIGTERM on the parent's death (Linux), and a watcher thread exits if the parent changes."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="proplens-parent-watch", daemon=True).start()
+
+
+def start_worker(model: str | None, threads: int) -> None:
+    """The local engine's process-pool initializer: tie the worker to its parent, then load the model."""
+    die_with_parent()
+    load_worker(model, threads)
 
 
 def analyze_chunk(articles: Sequence[Article], *, entities: bool = True, detector: Any = None) -> list[Rows]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,10 @@ import typer
 from proplens.cli.app import app
 from proplens.cli.common import RateBar, clean_errors, stderr, stdout
 from proplens.errors import ProplensError
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 class Engine(StrEnum):
@@ -44,6 +49,8 @@ def batch_command(
     """
     from proplens.batch import run_local, run_ray
 
+    # SIGTERM ends the run like Ctrl-C: workers stopped, nothing half-written left behind
+    signal.signal(signal.SIGTERM, _terminate)
     with RateBar(f"batch ({engine.value})") as bar:
 
         def advance(done: int) -> None:

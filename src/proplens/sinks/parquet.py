@@ -3,6 +3,7 @@ only when the whole run succeeded."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import time
 from collections.abc import Iterable
@@ -42,9 +43,9 @@ class ParquetSink:
             "articles": pa.schema([(n, getattr(pa, t)()) for n, t in ARTICLE_COLUMNS]),
             "spans": pa.schema([(n, getattr(pa, t)()) for n, t in SPAN_COLUMNS]),
         }
+        self.files = {name: _UnnamedFile(directory, name) for name in self.schemas}
         self.writers = {
-            name: pq.ParquetWriter(directory / f".{name}.parquet.tmp", schema)
-            for name, schema in self.schemas.items()
+            name: pq.ParquetWriter(self.files[name].stream, schema) for name, schema in self.schemas.items()
         }
         self.report = SinkReport()
 
@@ -77,8 +78,45 @@ class ParquetSink:
     def close(self, *, keep: bool) -> None:
         for name, writer in self.writers.items():
             writer.close()
-            temporary = self.directory / f".{name}.parquet.tmp"
-            if keep:
-                os.replace(temporary, self.directory / f"{name}.parquet")
-            else:
-                temporary.unlink(missing_ok=True)
+            self.files[name].finish(self.directory / f"{name}.parquet" if keep else None)
+
+
+class _UnnamedFile:
+    """A file being written that has no name until `finish` gives it one (Linux ``O_TMPFILE``), so a run
+    killed even by SIGKILL leaves nothing behind; where the file system cannot, a hidden named temporary
+    that `finish` renames or deletes."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.named: Path | None = None
+        try:
+            descriptor = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o666)
+        except (OSError, AttributeError):
+            self.named = directory / f".{name}.parquet.{os.getpid()}.tmp"
+            descriptor = os.open(self.named, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        self.stream = os.fdopen(descriptor, "wb")
+
+    def finish(self, target: Path | None) -> None:
+        """Give the file its name `target` (replacing what is there), or drop it (None)."""
+        try:
+            self.stream.flush()
+            if target is not None and self.named is None:
+                staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                _link_open_file(self.stream.fileno(), staging)
+                os.replace(staging, target)
+            elif target is not None and self.named is not None:
+                os.replace(self.named, target)
+        finally:
+            self.stream.close()
+            if self.named is not None:
+                self.named.unlink(missing_ok=True)
+
+
+def _link_open_file(descriptor: int, target: Path) -> None:
+    """Give the open, unnamed file `descriptor` the name `target`: linkat(2) of /proc/self/fd/N with
+    AT_SYMLINK_FOLLOW (os.link does not pass that flag)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, at_symlink_follow = -100, 0x400
+    source = f"/proc/self/fd/{descriptor}".encode()
+    if libc.linkat(at_fdcwd, source, at_fdcwd, os.fsencode(target), at_symlink_follow) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, os.strerror(error), str(target))
