@@ -210,3 +210,8 @@ def test_stdout_on_a_full_device_is_one_error_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
     assert "Exception ignored" not in result.stderr
+
+
+def test_nothing_written_is_not_reported_as_written(tmp_path: Path) -> None:
+    code, _, err = invoke("analyze", tmp_path / "missing.txt", "-o", tmp_path / "out.json")
+    assert code == 1 and "wrote" not in err and not (tmp_path / "out.json").exists()

@@ -253,3 +253,25 @@ def test_headline_and_text_become_one_article_the_same_way_everywhere() -> None:
     split = article_from_text("The corrupt mayor lied again.", title="Mayor lies")
     assert whole == split and whole.title == "Mayor lies" and whole.id.startswith("text-")
     assert article_from_text("Mayor lies\n\nbody", title="Mayor lies").text == "Mayor lies\n\nbody"
+
+
+def test_an_unreadable_subfolder_is_a_problem_not_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    write(tmp_path / "ok" / "a.txt", TEXT)
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "locked":  # what a folder without read permission does (root reads anything)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(read_sources([str(tmp_path)]))
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert len(problems) == 1 and problems[0].origin.endswith("locked")
+    assert "cannot read this folder: Permission denied" in problems[0].message
+    assert [i.article.id for i in items if isinstance(i, Loaded)] == ["a"]

@@ -67,3 +67,16 @@ def test_a_busy_server_asks_the_form_to_retry_later(web_app, client, monkeypatch
     response = client.post("/analyze", data={"csrf_token": token, "text": "The corrupt mayor lied."})
     assert response.status_code == 503 and response.headers["retry-after"] == "5"
     assert "try again" in response.text and "<html" in response.text.lower()
+
+
+def test_web_errors_do_not_suggest_command_line_options(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/api/v1/analyze", json={"text": "word " * 12_000})  # 60,000 > 50,000 characters
+    assert response.status_code == 400 and "more than the limit of 50,000" in response.json()["detail"]
+    assert "--" not in response.json()["detail"]
+
+
+def test_a_form_over_the_body_limit_gets_a_page_not_json(client) -> None:  # type: ignore[no-untyped-def]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)  # type: ignore[union-attr]
+    response = client.post("/analyze", data={"csrf_token": token, "text": "x" * 400_000})
+    assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
+    assert "larger than 300,000 bytes" in response.text

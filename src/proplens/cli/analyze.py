@@ -104,7 +104,7 @@ def analyze_command(
     done = f"analysed {sink.count} article{'s' if sink.count != 1 else ''}"
     if failed:
         done += f", {failed} input{'s' if failed != 1 else ''} failed"
-    if out is not None:
+    if out is not None and sink.count:
         done += f"; wrote {out}"
     if out is not None or failed or sink.count != 1:
         stderr.print(done, highlight=False, soft_wrap=True)

@@ -15,6 +15,7 @@ limits. `article_from_text` is the one way raw text (and a headline) becomes an 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -92,8 +93,9 @@ def read_sources(
         else:
             path = Path(item)
             if path.is_dir():
-                files = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
-                if not files:
+                files, unreadable = _files_below(path, suffixes)
+                yield from unreadable
+                if not files and not unreadable:
                     yield Problem(item, f"no {', '.join(suffixes)} files in this folder")
                 for file in files:
                     yield from guard(str(file), partial(read_file, file, limits, columns))
@@ -103,6 +105,24 @@ def read_sources(
                 yield Problem(item, f"not a file proplens reads here (expected {', '.join(suffixes)})")
             else:
                 yield from guard(item, partial(read_file, path, limits, columns))
+
+
+def _files_below(folder: Path, suffixes: Sequence[str]) -> tuple[list[Path], list[Problem]]:
+    """The files with one of `suffixes` below `folder` (sorted), and a problem per unreadable subfolder."""
+    files: list[Path] = []
+    unreadable: list[Problem] = []
+
+    def failed(error: OSError) -> None:
+        unreadable.append(
+            Problem(str(error.filename or folder), f"cannot read this folder: {error.strerror}")
+        )
+
+    for root, _, names in os.walk(folder, onerror=failed):
+        for name in names:
+            candidate = Path(root, name)
+            if candidate.suffix.lower() in suffixes and candidate.is_file():
+                files.append(candidate)
+    return sorted(files), unreadable
 
 
 def read_file(path: Path, limits: Limits, columns: Mapping[str, str]) -> Iterator[Loaded | Problem]:

@@ -47,6 +47,8 @@ class Limits:
     timeout: float = 15.0
     """Seconds to wait for a URL (connect and each read)."""
     max_redirects: int = 5
+    max_chars_hint: str = "raise it with --max-chars"
+    """How a user can raise `max_chars`, said after the refusal ("" where they cannot, e.g. the web app)."""
     allow_private: bool = True
     """Whether URLs may point at loopback, private, link-local or other non-public addresses. The CLI
     allows them (a user fetching their own intranet); the web app refuses them by default (SSRF)."""
@@ -96,10 +98,9 @@ def checked(article: Article, origin: str, limits: Limits) -> Article:
     if not article.text.strip():
         raise FormatError(origin, "empty text; nothing to analyse")
     if len(article.text) > limits.max_chars:
+        hint = f" ({limits.max_chars_hint})" if limits.max_chars_hint else ""
         raise FormatError(
-            origin,
-            f"{len(article.text):,} characters is more than the limit of {limits.max_chars:,} "
-            "(raise it with --max-chars)",
+            origin, f"{len(article.text):,} characters is more than the limit of {limits.max_chars:,}{hint}"
         )
     return article
 

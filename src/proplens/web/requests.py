@@ -21,6 +21,7 @@ def _limits(settings: Settings) -> Limits:
         max_bytes=settings.max_body_bytes * 4,
         timeout=settings.fetch_timeout,
         allow_private=settings.allow_private_urls,
+        max_chars_hint="",
     )
 
 

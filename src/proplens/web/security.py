@@ -116,7 +116,19 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"request body larger than {self.limit:,} bytes; send a shorter article"
-        response = Response(json.dumps({"detail": detail}), status_code=413, media_type="application/json")
+        response: Response
+        if str(scope.get("path", "")).startswith("/api/"):
+            response = Response(
+                json.dumps({"detail": detail}), status_code=413, media_type="application/json"
+            )
+        else:  # a page: the browser shows this to a person
+            page = (
+                '<!doctype html><html lang="en"><meta charset="utf-8"><title>Too large · proplens</title>'
+                '<link rel="stylesheet" href="/static/app.css"><main class="panel"><h1>Too large</h1>'
+                f"<p>The article is larger than {self.limit:,} bytes. Send a shorter one.</p>"
+                '<p><a href="/">Back to the form</a></p></main></html>'
+            )
+            response = Response(page, status_code=413, media_type="text/html")
         await response(scope, receive, send)
 
 
