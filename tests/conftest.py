@@ -423,3 +423,28 @@ def invoke(*args: object, stdin: bytes | None = None) -> tuple[int, str, str]:
 
     result = CliRunner().invoke(app, [str(a) for a in args], input=stdin)
     return result.exit_code, result.stdout, result.stderr
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_health(base: str, *, seconds: float = 60) -> dict:  # type: ignore[type-arg]
+    """The health answer of a server that is starting; fails after `seconds`."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return dict(httpx.get(f"{base}/api/v1/health", timeout=1).json())
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)

@@ -5,25 +5,19 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from tests.conftest import free_port, wait_for_health
+
 PROPLENS = Path(sys.executable).with_name("proplens")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_starts_answers_and_logs_json(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     database = tmp_path / "served.db"
     process = subprocess.Popen(
         [str(PROPLENS), "serve", "--port", str(port), "--db", f"sqlite:///{database}"],
@@ -32,14 +26,8 @@ def test_serve_starts_answers_and_logs_json(tmp_path: Path) -> None:
         env={**os.environ, "PROPLENS_HOME": str(tmp_path)},
     )
     try:
-        health = None
-        for _ in range(120):
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.25)
-        assert health is not None and health["status"] == "ok"
+        health = wait_for_health(f"http://127.0.0.1:{port}")
+        assert health["status"] == "ok"
         posted = httpx.post(
             f"http://127.0.0.1:{port}/api/v1/analyze",
             json={"text": "The corrupt mayor lied again. Vote them out!"},
@@ -60,7 +48,7 @@ def test_serve_starts_answers_and_logs_json(tmp_path: Path) -> None:
 
 def test_serve_with_a_bad_database_url_says_so(tmp_path: Path) -> None:
     result = subprocess.run(
-        [str(PROPLENS), "serve", "--port", str(_free_port()), "--db", "nonsense://"],
+        [str(PROPLENS), "serve", "--port", str(free_port()), "--db", "nonsense://"],
         capture_output=True,
         text=True,
         timeout=60,

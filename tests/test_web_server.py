@@ -16,15 +16,14 @@ import httpx
 import pytest
 
 from proplens.web.security import host_name
+from tests.conftest import free_port, wait_for_health
 
 PROPLENS = Path(sys.executable).with_name("proplens")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     home = tmp_path_factory.mktemp("served")
     process = subprocess.Popen(
         [
@@ -44,12 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         env={**os.environ, "PROPLENS_HOME": str(home)},
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            httpx.get(f"{base}/api/v1/health", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.25)
+    wait_for_health(base)
     yield base, port
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
