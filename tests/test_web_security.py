@@ -80,3 +80,16 @@ def test_a_form_over_the_body_limit_gets_a_page_not_json(client) -> None:  # typ
     response = client.post("/analyze", data={"csrf_token": token, "text": "x" * 400_000})
     assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
     assert "larger than 300,000 bytes" in response.text
+
+
+def test_a_form_field_over_the_multipart_part_limit_gets_the_form_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from proplens.web import Settings, create_app
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", allowed_hosts=("testserver",))
+    with TestClient(create_app(settings)) as big:  # the default 2 MB body limit: a 1.5 MB field gets through
+        token = re.search(r'name="csrf_token" value="([^"]+)"', big.get("/").text).group(1)  # type: ignore[union-attr]
+        response = big.post("/analyze", data={"csrf_token": token, "text": "x" * 1_500_000})
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
+    assert "<html" in response.text.lower()
