@@ -52,7 +52,11 @@ def analyze_command(
         ),
     ] = None,
     taxonomy: Annotated[
-        Taxonomy, typer.Option(help="Report PTC techniques or their SemEval-2023 counterparts.")
+        Taxonomy,
+        typer.Option(
+            help="Technique names: ptc, or semeval2023 = SemEval-2023 names for the 14 PTC techniques the "
+            "model detects (its 9 other techniques are never found)."
+        ),
     ] = Taxonomy.PTC,
     entities: Annotated[
         bool, typer.Option("--entities/--no-entities", help="Find who each fragment targets (spaCy).")
@@ -60,7 +64,9 @@ def analyze_command(
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
     column: Annotated[
         list[str] | None,
-        typer.Option(help="CSV column for an article field, FIELD=COLUMN (e.g. text=body); repeatable."),
+        typer.Option(
+            metavar="FIELD=COLUMN", help="CSV column for an article field (e.g. text=body); repeatable."
+        ),
     ] = None,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Articles read and analysed per step (results do not depend on it).")

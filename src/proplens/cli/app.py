@@ -15,7 +15,7 @@ app = typer.Typer(
     name="proplens",
     help="Find propaganda and persuasion techniques in news articles.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 dataset_app = typer.Typer(help="Look at annotated datasets (PTC layout).", no_args_is_help=True)

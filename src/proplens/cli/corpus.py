@@ -39,7 +39,9 @@ def ingest_command(
     db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
     column: Annotated[
         list[str] | None,
-        typer.Option(help="CSV column for an article field, FIELD=COLUMN (e.g. text=body); repeatable."),
+        typer.Option(
+            metavar="FIELD=COLUMN", help="CSV column for an article field (e.g. text=body); repeatable."
+        ),
     ] = None,
     feed: Annotated[
         bool, typer.Option(help="Read every URL as an RSS/Atom feed (feeds are recognised by type anyway).")
@@ -116,7 +118,9 @@ def report_command(
     period: Annotated[Period, typer.Option(help="Time buckets of the publication dates.")] = Period.month,
     keyword: Annotated[
         list[str] | None,
-        typer.Option(help="A topic keyword: articles mentioning it form a group; repeatable."),
+        typer.Option(
+            metavar="WORD", help="A topic keyword: articles mentioning it form a group; repeatable."
+        ),
     ] = None,
     csv: Annotated[Path | None, typer.Option(help="Write the tables as CSV files into this folder.")] = None,
     parquet: Annotated[

@@ -69,8 +69,8 @@ def evaluate(
 ) -> None:
     """Score predictions against gold with the official SemEval-2020 Task 11 definitions.
 
-    Label files: si uses [bold]id, start, end[/bold] lines (a technique column, if present, is
-    ignored); tc and slc use [bold]id, technique, start, end[/bold] lines.
+    Label files: si uses id, start, end lines (a technique column, if present, is
+    ignored); tc and slc use id, technique, start, end lines.
     """
     if task == Task.slc and articles is None:
         raise typer.BadParameter("slc needs --articles (sentences come from the article texts)")
@@ -128,7 +128,7 @@ def predict_command(
 ) -> None:
     """Write predictions in the SemEval-2020 Task 11 formats, for the official scorers.
 
-    si writes [bold]id, start, end[/bold] per detected span; tc writes the template's lines in order,
+    si writes id, start, end per detected span; tc writes the template's lines in order,
     with the predicted technique in the second column.
     """
     if task == PredictTask.tc and template is None:

@@ -29,6 +29,7 @@ def serve_command(
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="NAME",
             help="A name clients reach this server by (Host header); repeatable. Default: the loopback "
             "names, plus --host; '*' allows any (only behind a proxy that checks Host).",
         ),

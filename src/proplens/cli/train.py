@@ -28,9 +28,9 @@ def train_command(
     ] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the run folder's last checkpoint.")] = False,
 ) -> None:
-    """Train a detector (needs the [bold]train[/bold] extra), tune it on dev and export it to ONNX.
+    """Train a detector (needs the train extra), tune it on dev and export it to ONNX.
 
-    The model to ship ends up in [bold]OUT/model/[/bold]; copy it to src/proplens/models/default/.
+    The model to ship ends up in OUT/model/; copy it to src/proplens/models/default/.
     """
     settings = load_config(config)
     print_json(training("train")(settings, data, out, resume=resume, log=_log))
