@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES
 
 DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
@@ -77,3 +79,50 @@ def test_hostile_text_never_executes(chromium, live_server: str) -> None:  # typ
     page.goto(live_server + "/history")
     page.locator("table.history a").first.click()
     assert "<script>window.__xss = 'script'</script>" in page.locator(".analysis .text").inner_text()
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 812), (1280, 900)])
+def test_every_page_and_the_report_fit_the_screen(
+    chromium, live_server: str, tmp_path: Path, width: int, height: int
+) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from proplens import analyze
+    from proplens.render.html import render_html
+
+    stored = httpx.post(f"{live_server}/api/v1/analyze", json={"text": DEMO}, timeout=60).json()
+    report = tmp_path / "report.html"
+    report.write_text(render_html([analyze(DEMO)], origins=["article1000001.txt"]), encoding="utf-8")
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    paths = ["/", "/history", "/about", "/corpus", f"/a/{stored['id']}", "/no-such-page"]
+    for url in [live_server + p for p in paths] + [report.as_uri()]:
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow} px at {width} px"
+    page.goto(f"{live_server}/a/{stored['id']}")  # on a phone the figures and the legend come before the text
+    figures = page.locator(".figures").bounding_box()
+    legend = page.locator(".controls").bounding_box()
+    text = page.locator(".analysis .text").bounding_box()
+    assert figures and legend and text and figures["y"] < text["y"] and legend["y"] < text["y"]
+
+
+def test_the_report_prints_to_a_clean_pdf(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    from proplens import analyze
+    from proplens.render.html import render_html
+
+    analysis = analyze(DEMO)
+    report = tmp_path / "report.html"
+    report.write_text(render_html([analysis], origins=["article1000001.txt"]), encoding="utf-8")
+    page = chromium.new_page()
+    page.goto(report.as_uri())
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    assert 1 <= len(pdf.pages) <= 6
+    assert "Bramwell Council" in text and "What the techniques mean" in text  # article and legend
+    for _, fragment in analysis.fragments():  # every highlighted fragment is printed
+        assert " ".join(fragment.split())[:15] in text, fragment
+    assert "Minimum confidence" not in text and "Show techniques" not in text  # no controls
