@@ -17,12 +17,16 @@ from proplens.analysis import (
     targets,
 )
 from proplens.document import Analysis, Article, Span
+from tests.conftest import EXAMPLES
 
 TEXT = (
     "Senator Jane Miller attacked the plan.\n\n"
     "Miller called the mayor a corrupt clown and a liar. The plan is fine.\n"
     "Nobody will stop this disaster!"
 )
+
+
+DEMO_ARTICLE = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
 
 
 def _span(fragment: str, technique: str, score: float = 1.0, occurrence: int = 0) -> Span:
@@ -44,6 +48,35 @@ def test_score_follows_its_documented_formula() -> None:
     assert propaganda_score(half, 1000) == propaganda_score([Span(0, 1, "Doubt", 1.0)], 1000)
     many = [Span(i, i + 1, "Doubt", 1.0) for i in range(200)]
     assert 99 < propaganda_score(many, 1000) <= 100
+
+
+def test_a_short_text_counts_as_a_short_news_item() -> None:
+    from proplens.analysis import SCORE_MIN_WORDS
+
+    weak = [Span(0, 1, "Doubt", 0.3)]
+    # below SCORE_MIN_WORDS the word count is SCORE_MIN_WORDS: 8 words score like 250
+    assert propaganda_score(weak, 8) == propaganda_score(weak, SCORE_MIN_WORDS)
+    assert propaganda_score(weak, 8) == round(
+        100 * (1 - math.exp(-0.3 / SCORE_MIN_WORDS * 1000 / SCORE_SCALE)), 1
+    )
+    assert propaganda_score(weak, 8) < 25  # one weak span in a headline is not "top"
+    # at and above it, density decides as before: the same density scores the same at any length
+    assert (
+        propaganda_score(weak * 2, 500)
+        == propaganda_score(weak * 4, 1000)
+        == propaganda_score(weak * 8, 2000)
+    )
+    # one weak span per 250 words (or fewer): the score never rises as the text gets shorter
+    scores = {n: propaganda_score(weak * max(1, n // 250), n) for n in (10, 50, 100, 250, 500, 1000)}
+    assert len(set(scores.values())) == 1, scores
+
+
+def test_the_readme_example_is_not_scored_like_a_dense_article() -> None:
+    from proplens import analyze
+
+    short = analyze("The corrupt mayor lied again. Vote them out!", entities=False)
+    dense = analyze(DEMO_ARTICLE, entities=False)
+    assert short.figures["propaganda_score"] < 50 < 80 < dense.figures["propaganda_score"]
 
 
 def test_figures_of_a_hand_counted_article() -> None:

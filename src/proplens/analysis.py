@@ -2,13 +2,16 @@
 
 The propaganda score condenses the detected spans into one number a reader can compare between articles::
 
-    weighted density = (sum of span scores) / words * 1000
+    weighted density = (sum of span scores) / max(words, SCORE_MIN_WORDS) * 1000
     propaganda score = 100 * (1 - exp(-weighted density / SCORE_SCALE))
 
 Each detected technique use adds its confidence (a span score in [0, 1]), so ten weak guesses count like a
 few sure ones; dividing by the word count makes long and short articles comparable; the exponential keeps
 the score between 0 and 100 and makes it saturate: an article that is mostly propaganda cannot go past 100.
 With SCORE_SCALE = 5, one sure technique use per 1,000 words gives 18, five give 63, fifteen give 95.
+A text shorter than SCORE_MIN_WORDS (250, a short news item) is scored as if it were that long with no
+further techniques: a sentence or two is too little evidence to rank with a dense article, so one weak
+span in a headline-length text cannot push it to the top.
 The score describes what the detector found, not the article's truth or its author's intent.
 """
 
@@ -25,6 +28,7 @@ from proplens.techniques import TARGETED_TECHNIQUE_IDS, Taxonomy, translate
 
 __all__ = [
     "KEY_SENTENCES",
+    "SCORE_MIN_WORDS",
     "SCORE_SCALE",
     "figures",
     "in_taxonomy",
@@ -37,6 +41,9 @@ __all__ = [
 SCORE_SCALE = 5.0
 """Weighted technique uses per 1,000 words at which the score reaches 63 (= 100 * (1 - 1/e))."""
 
+SCORE_MIN_WORDS = 250
+"""Shorter texts are scored as if they had this many words (the rest without techniques)."""
+
 KEY_SENTENCES = 3
 """How many of the sentences that carry the most techniques an analysis lists."""
 
@@ -48,7 +55,7 @@ def propaganda_score(spans: Sequence[Span], words: int) -> float:
     """The 0-100 score of the module docstring, rounded to one decimal."""
     if words == 0:
         return 0.0
-    weighted = sum(1.0 if s.score is None else s.score for s in spans) / words * 1000
+    weighted = sum(1.0 if s.score is None else s.score for s in spans) / max(words, SCORE_MIN_WORDS) * 1000
     return round(100 * (1 - math.exp(-weighted / SCORE_SCALE)), 1)
 
 
