@@ -49,7 +49,10 @@ def test_rates_and_shares_per_outlet_period_and_keyword() -> None:
     climate = cell[("keyword", "climate", "Loaded_Language")]
     assert (climate.articles, climate.spans) == (2, 1)  # articles 2c and 4c mention climate
     assert cell[("all", "all", "Loaded_Language")].rate_per_1000_words == 1.5
-    assert report.fragments[0] == ("Loaded_Language", "taxes.", 2)  # article 1a flags "Taxes." twice
+    assert report.fragments[0] == ("Loaded_Language", "Taxes.", 2)  # article 1a flags "Taxes." twice
+    assert gazette.ci_low is None and gazette.ci_high is None  # 2 articles: too few for an interval
+    overall = cell[("all", "all", "Loaded_Language")]
+    assert overall.ci_low is None  # 4 articles in all
 
 
 def test_bootstrap_interval() -> None:

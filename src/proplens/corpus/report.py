@@ -30,6 +30,7 @@ from proplens.store import Store
 
 __all__ = [
     "BOOTSTRAP_SAMPLES",
+    "MIN_ARTICLES_FOR_INTERVAL",
     "ArticleFacts",
     "CorpusReport",
     "Grouping",
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 BOOTSTRAP_SAMPLES = 1000
+MIN_ARTICLES_FOR_INTERVAL = 5
+"""Groups with fewer articles get no interval: resampling two or three articles says nothing."""
 Grouping = str
 """How articles are grouped into outlets: ``source`` (their source field), ``prefix`` (the first characters
 of their id) or ``auto`` (source when any corpus article has one)."""
@@ -129,8 +132,7 @@ def collect_facts(
             counts=analysis.technique_counts(),
             keywords=tuple(k for k, pattern in patterns if pattern.search(text)),
             fragments=tuple(
-                (span.technique or "", " ".join(fragment.lower().split()))
-                for span, fragment in analysis.fragments()
+                (span.technique or "", " ".join(fragment.split())) for span, fragment in analysis.fragments()
             ),
             model=analysis.model,
         )
@@ -161,7 +163,8 @@ def _rates(
         for technique in techniques:
             counts = np.array([f.counts.get(technique, 0) for f in members], dtype=np.float64)
             total_words = int(words.sum())
-            interval = bootstrap_interval(counts, words) if intervals else (None, None)
+            wanted = intervals and len(members) >= MIN_ARTICLES_FOR_INTERVAL
+            interval = bootstrap_interval(counts, words) if wanted else (None, None)
             rows.append(
                 TechniqueRate(
                     dimension=dimension,
@@ -194,6 +197,7 @@ def build_report(
     by_period: dict[str, list[ArticleFacts]] = {}
     by_keyword: dict[str, list[ArticleFacts]] = {}
     fragments: Counter[tuple[str, str]] = Counter()
+    spellings: dict[tuple[str, str], Counter[str]] = {}
     techniques: Counter[str] = Counter()
     everything: list[ArticleFacts] = []
     for fact in facts:
@@ -202,7 +206,10 @@ def build_report(
         by_period.setdefault(fact.period, []).append(fact)
         for keyword in fact.keywords:
             by_keyword.setdefault(keyword, []).append(fact)
-        fragments.update(fact.fragments)
+        for technique, fragment in fact.fragments:
+            key = (technique, fragment.lower())
+            fragments[key] += 1
+            spellings.setdefault(key, Counter())[fragment] += 1
         techniques.update(fact.counts)
     used = [t for t, _ in techniques.most_common()]
     models = tuple(sorted({f.model for f in everything if f.model}))
@@ -213,7 +220,10 @@ def build_report(
         + _rates("period", by_period, used, intervals=False)
         + _rates("keyword", by_keyword, used, intervals=False)
     )
-    report.fragments = [(t, text, n) for (t, text), n in fragments.most_common(top_fragments)]
+    # counted regardless of case, shown as most often written
+    report.fragments = [
+        (key[0], spellings[key].most_common(1)[0][0], n) for key, n in fragments.most_common(top_fragments)
+    ]
     return report
 
 

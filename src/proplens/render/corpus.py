@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from proplens.corpus.report import UNDATED, CorpusReport, TechniqueRate
+from proplens.corpus.report import MIN_ARTICLES_FOR_INTERVAL, UNDATED, CorpusReport, TechniqueRate
 from proplens.render.view import css_class, describe
 
-__all__ = ["TOP_TECHNIQUES", "report_view"]
+__all__ = ["SMALL_GROUP", "TOP_TECHNIQUES", "report_view"]
 
 TOP_TECHNIQUES = 6
 """Techniques shown as columns of the per-group tables (the most frequent first)."""
@@ -16,10 +16,14 @@ TOP_TECHNIQUES = 6
 _TITLES = {"outlet": "Per outlet", "period": "Per period", "keyword": "Per topic keyword"}
 
 
+SMALL_GROUP = "*"
+"""Marks the article count of a group too small to have an interval."""
+
+
 def _rate(row: TechniqueRate, *, digits: int) -> dict[str, str]:
-    """The rate, and its interval when there is one worth showing (two articles or more; else "")."""
+    """The rate, and its interval ("" where there is none)."""
     interval = ""
-    if row.ci_low is not None and row.ci_high is not None and row.articles >= 2:
+    if row.ci_low is not None and row.ci_high is not None:
         interval = f"{row.ci_low:.{digits}f}-{row.ci_high:.{digits}f}"
     return {"rate": f"{row.rate_per_1000_words:.{digits}f}", "interval": interval}
 
@@ -45,7 +49,12 @@ def report_view(report: CorpusReport, *, top: int = TOP_TECHNIQUES) -> dict[str,
             table_rows.append(
                 {
                     "group": group,
-                    "articles": f"{first.articles:,}",
+                    "articles": f"{first.articles:,}"
+                    + (
+                        SMALL_GROUP
+                        if dimension == "outlet" and first.articles < MIN_ARTICLES_FOR_INTERVAL
+                        else ""
+                    ),
                     "cells": [
                         _rate(cells[t], digits=1) if t in cells else {"rate": "", "interval": ""}
                         for t in columns
@@ -88,4 +97,7 @@ def report_view(report: CorpusReport, *, top: int = TOP_TECHNIQUES) -> dict[str,
             for t, text, n in report.fragments
         ],
         "has_periods": any(r.group != UNDATED for r in report.rows("period")),
+        "small_group_note": (
+            f"{SMALL_GROUP} fewer than {MIN_ARTICLES_FOR_INTERVAL} articles: too few for an interval"
+        ),
     }

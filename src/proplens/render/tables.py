@@ -46,7 +46,13 @@ def corpus_report_tables(view: dict[str, Any]) -> list[Table]:
             table.add_row(row["group"], row["articles"], *(_rate(cell, sep="\n") for cell in row["cells"]))
         tables.append(table)
     if view["columns"]:
-        key = Table(title="Columns (n: articles)", title_justify="left", show_header=False)
+        key = Table(
+            title="Columns (n: articles)",
+            title_justify="left",
+            show_header=False,
+            caption=view["small_group_note"],
+            caption_justify="left",
+        )
         key.add_column("abbreviation")
         key.add_column("technique")
         for column in view["columns"]:
