@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 
 from proplens.document import Article
-from proplens.errors import FormatError
+from proplens.errors import FormatError, ProplensError
 from proplens.sources import Limits, article_from_bytes, article_from_text, article_from_url
 from proplens.sources.core import checked
 from proplens.web.settings import Settings
@@ -36,12 +36,19 @@ async def article_from_input(
     """Exactly one of text, url or upload (name, bytes); `FormatError` with a user-facing reason."""
     given = [kind for kind, value in (("text", text), ("url", url), ("file", upload)) if value]
     if len(given) != 1:
-        raise FormatError("request", "give exactly one of: text, url, file")
+        raise ProplensError(
+            "Give the article exactly one way: paste its text, give its link, or upload a file."
+            if given
+            else "Nothing to analyse: paste an article's text, give its link, or upload a file."
+        )
     limits = _limits(settings)
     if text:
         return checked(article_from_text(text, title=title), "text", limits)
     if url:
-        loaded = await run_in_threadpool(article_from_url, url.strip(), limits=limits)
+        try:
+            loaded = await run_in_threadpool(article_from_url, url.strip(), limits=limits)
+        except FormatError as error:
+            raise ProplensError(f"Could not use the link {url.strip()}: {error.message}.") from None
         return loaded.article
     assert upload is not None
     name, data = upload
