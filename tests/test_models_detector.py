@@ -36,6 +36,9 @@ class FakeEncoder:
         return logits, hidden
 
 
+from tests.conftest import EXAMPLES  # noqa: E402
+
+
 def head_preferring(technique: int, n_features: int) -> TechniqueHead:
     """Hot fragments: `technique` first, Name_Calling second; cold fragments: Name_Calling."""
     w1 = np.zeros((2, 3 * HIDDEN + n_features), dtype=np.float32)
@@ -152,3 +155,15 @@ def test_the_viterbi_decoder_and_min_score(detector: Detector) -> None:
     strict = viterbi.find_spans(encoded, threshold=0.999)
     assert len(strict) <= len(loose)
     assert all(0 <= s < e <= len(encoded.article.text) for s, e, _ in loose)
+
+
+def test_every_detected_span_says_why_with_words_inside_it() -> None:
+    from proplens import analyze
+
+    analysis = analyze((EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8"))
+    text = analysis.article.text
+    assert analysis.spans
+    for span in analysis.spans:
+        assert 1 <= len(span.cues) <= 3
+        for a, b in span.cues:
+            assert span.start <= a < b <= span.end and text[a:b].strip() == text[a:b]

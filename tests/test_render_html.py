@@ -117,3 +117,16 @@ def test_report_in_chromium_tooltips_filter_slider_and_screenshot(chromium, tmp_
     assert png.startswith(b"\x89PNG") and len(png) > 20_000
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width == 1280 and height >= 800
+
+
+def test_cue_words_are_emphasised_and_the_tooltip_says_why_with_a_definition() -> None:
+    from proplens.document import Analysis, Article, Span
+    from proplens.render.html import render_html
+
+    text = "Mayor lies\n\nThe so-called experts lied again."
+    start = text.index("so-called")
+    cue = (text.index("experts"), text.index("experts") + len("experts"))
+    span = Span(start, text.index(" lied"), "Loaded_Language", 0.6, cues=(cue,))
+    page = render_html([Analysis(Article("c", text), (span,))])
+    assert '<strong class="cue">experts</strong>' in page
+    assert "Why: “experts”" in page and 'class="tip-def"' in page and "e.g. " in page

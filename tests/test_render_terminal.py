@@ -75,3 +75,11 @@ def test_markers_take_the_colour_of_the_analysis_taxonomy() -> None:
     assert re.search(rf"38;2;{red};{green};{blue}m\[1\]", rendered), (
         "the marker is not in the technique's colour"
     )
+
+
+def test_the_fragments_table_says_why() -> None:
+    text = "Mayor lies\n\nThe so-called experts lied again."
+    cue = (text.index("experts"), text.index("experts") + len("experts"))
+    span = Span(text.index("so-called"), text.index(" lied"), "Loaded_Language", 0.6, cues=(cue,))
+    rendered = _render(Analysis(Article("c", text), (span,)))
+    assert "why" in rendered and re.search(r"so-called experts\s+│\s+experts", rendered), rendered

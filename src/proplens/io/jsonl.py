@@ -3,10 +3,11 @@
 Article lines: ``{"id", "text", "title", "source", "url", "published"}`` — only ``id`` and ``text`` are
 required; ``published`` is an ISO date (``2019-05-01``; a full timestamp is cut to its date).
 
-Analysis lines carry ``schema_version`` (currently ``"1.1"``; readers accept any ``1.x``)::
+Analysis lines carry ``schema_version`` (currently ``"1.2"``; readers accept any ``1.x``)::
 
-    {"schema_version": "1.1", "model": "...", "taxonomy": "ptc", "article": {<article fields>},
-     "spans": [{"start", "end", "technique", "score", "text", "target"}],
+    {"schema_version": "1.2", "model": "...", "taxonomy": "ptc", "article": {<article fields>},
+     "spans": [{"start", "end", "technique", "score", "text", "target",
+                "cues": [{"start", "end", "text"}]}],
      "figures": {"name": number}, "technique_counts": {"technique": count},
      "key_sentences": [{"start", "end", "text", "techniques"}],
      "targets": [{"name", "kind", "techniques": {"technique": count}, "spans": [index, ...]}]}
@@ -96,6 +97,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "score": span.score,
                 "text": fragment,
                 "target": target.name if (target := analysis.target_of(span)) else None,
+                "cues": [{"start": a, "end": b, "text": text[a:b]} for a, b in span.cues],
             }
             for span, fragment in analysis.fragments()
         ],
@@ -132,9 +134,12 @@ def analysis_from_dict(data: Any) -> Analysis:
         if not isinstance(item, dict):
             raise ValueError(f"span {position}: expected an object")
         try:
-            span = Span(item["start"], item["end"], item.get("technique"), item.get("score"))
+            cues = tuple((cue["start"], cue["end"]) for cue in item.get("cues", []))
+            span = Span(item["start"], item["end"], item.get("technique"), item.get("score"), cues=cues)
         except KeyError as missing:
             raise ValueError(f"span {position}: missing {missing}") from None
+        except (TypeError, ProplensError) as error:
+            raise ValueError(f"span {position}: {error}") from None
         fragment = article.fragment(span)
         if "text" in item and item["text"] != fragment:
             raise ValueError(f"span {position}: 'text' does not match the article at its offsets")

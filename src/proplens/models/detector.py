@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from proplens.document import Analysis, Article, Span
 from proplens.errors import Cancelled, ModelError
 from proplens.models.calibration import apply_span_calibration, span_calibration_features
+from proplens.models.cues import cue_words
 from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
 from proplens.models.features import FEATURE_NAMES, span_features
@@ -325,12 +326,15 @@ class Detector:
             found = self.find_spans(encoded, threshold=threshold)
             probabilities = self.classify(encoded, [(s, e) for s, e, _ in found])
             spans = []
+            text, offsets = encoded.article.text, encoded.tokens.offsets
             for (start, end, score), row in zip(found, probabilities, strict=True):
+                cues = cue_words(text, offsets, encoded.span_probabilities, start, end)
                 ranked = np.argsort(-row)
                 for rank, t in enumerate(ranked):
                     if rank > 0 and row[t] < self.info.secondary:
                         break
-                    spans.append(Span(start, end, self.info.techniques[t], round(float(score * row[t]), 4)))
+                    technique = self.info.techniques[t]
+                    spans.append(Span(start, end, technique, round(float(score * row[t]), 4), cues=cues))
             analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.model_id))
         return analyses
 

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from proplens.document import Analysis
-from proplens.render.view import css_class, describe, segments, technique_css, technique_rows
+from proplens.render.view import css_class, cue_parts, describe, segments, technique_css, technique_rows
 from proplens.techniques import Taxonomy, techniques
 
 __all__ = ["LIMITS_NOTE", "analysis_context", "render_html", "report_context"]
@@ -58,6 +58,9 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                 "score": span.score if span.score is not None else 1.0,
                 "css": css_class(technique.id),
                 "target": target.name if target else None,
+                "why": ", ".join(f"“{text[a:b]}”" for a, b in span.cues),
+                "definition": technique.definition,
+                "example": technique.example,
             }
         )
     pieces = []
@@ -65,7 +68,9 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
         piece: dict[str, Any] = {"text": text[segment.start : segment.end], "spans": segment.spans}
         if segment.spans:
             inner = span_data[segment.spans[0]]
+            cues = sorted({cue for i in segment.spans for cue in spans[i].cues})
             piece |= {
+                "parts": cue_parts(text, segment.start, segment.end, cues),
                 "nested": len(segment.spans) > 1,
                 "css": inner["css"],
                 "tips": [
@@ -75,6 +80,9 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                         "css": span_data[i]["css"],
                         "score": f"{span_data[i]['score']:.0%}",
                         "target": span_data[i]["target"],
+                        "why": span_data[i]["why"],
+                        "definition": span_data[i]["definition"],
+                        "example": span_data[i]["example"],
                     }
                     for i in segment.spans
                 ],

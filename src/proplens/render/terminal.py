@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from proplens.document import Analysis
-from proplens.render.view import describe, lighten, segments, technique_rows
+from proplens.render.view import cue_parts, describe, lighten, segments, technique_rows
 
 __all__ = ["render_analysis"]
 
@@ -61,7 +61,9 @@ def _highlighted(analysis: Analysis) -> Panel:
         style = f"black on {lighten(inner.colour)}"
         if len(segment.spans) > 1:
             style += " underline"
-        body.append(piece, style=style)
+        cues = sorted({cue for i in segment.spans for cue in spans[i].cues})
+        for part, cue in cue_parts(text, segment.start, segment.end, cues):
+            body.append(part, style=style + (" bold" if cue else ""))
         for index in segment.spans:
             if spans[index].end == segment.end:
                 marker = describe(spans[index].technique, analysis.taxonomy)
@@ -76,6 +78,8 @@ def _fragments(analysis: Analysis) -> Table:
     table.add_column("score", justify="right")
     table.add_column("target")
     table.add_column("fragment", overflow="fold")
+    table.add_column("why (the words it reacted to)", overflow="fold")
+    text = analysis.article.text
     for number, (span, fragment) in enumerate(analysis.fragments(), start=1):
         technique = describe(span.technique, analysis.taxonomy)
         target = analysis.target_of(span)
@@ -85,6 +89,7 @@ def _fragments(analysis: Analysis) -> Table:
             f"{span.score:.2f}" if span.score is not None else "",
             target.name if target else "",
             _shorten(" ".join(fragment.split()), 90),
+            ", ".join(text[a:b] for a, b in span.cues),
         )
     return table
 

@@ -21,6 +21,7 @@ __all__ = [
     "Segment",
     "TechniqueRow",
     "css_class",
+    "cue_parts",
     "describe",
     "lighten",
     "segments",
@@ -77,6 +78,23 @@ def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
         else:
             pieces.append(Segment(start, end, covering))
     return pieces
+
+
+def cue_parts(text: str, start: int, end: int, cues: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text[start:end]`` as (piece, is a cue word) pairs, so cue words can be emphasised."""
+    parts: list[tuple[str, bool]] = []
+    at = start
+    for a, b in cues:
+        a, b = max(a, start), min(b, end)
+        if a >= b or a < at:
+            continue
+        if a > at:
+            parts.append((text[at:a], False))
+        parts.append((text[a:b], True))
+        at = b
+    if at < end:
+        parts.append((text[at:end], False))
+    return parts
 
 
 def technique_rows(analysis: Analysis) -> list[TechniqueRow]:

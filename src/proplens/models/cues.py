@@ -1,0 +1,51 @@
+"""Why a fragment was flagged: the words inside it that the span tagger was surest about.
+
+A fragment's words (hyphenated and apostrophe'd words are one word) are scored by the highest span
+probability (1 - p(O)) of their tokens; the cues are the best word and any other within `CUE_MARGIN` of it,
+at most `MAX_CUES`, in text order. Function words ("a", "the", "can") are passed over when the fragment has
+any other word: they carry position, not meaning, for a reader. They show a reader
+what the model reacted to ("so-called", "bleed", "traitors"), not a proof that the technique is there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+from spacy.lang.en.stop_words import STOP_WORDS
+
+__all__ = ["CUE_MARGIN", "MAX_CUES", "cue_words"]
+
+MAX_CUES = 3
+CUE_MARGIN = 0.05
+"""A word is a cue when its probability is within this of the fragment's best word."""
+
+_WORD = re.compile("\\w+(?:[-'\u2019]\\w+)*")  # words, with inner hyphens and straight or curly apostrophes
+
+
+def cue_words(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probabilities: NDArray[np.float32],
+    start: int,
+    end: int,
+) -> tuple[tuple[int, int], ...]:
+    """Character ranges of the cue words of the fragment ``text[start:end]``."""
+    scored = []
+    for match in _WORD.finditer(text, start, end):
+        inside = [
+            float(probabilities[i])
+            for i, (a, b) in enumerate(offsets)
+            if a < match.end() and match.start() < b and b > a
+        ]
+        if inside:
+            scored.append((max(inside), match.start(), match.end()))
+    content = [item for item in scored if text[item[1] : item[2]].lower() not in STOP_WORDS]
+    scored = content or scored
+    if not scored:
+        return ()
+    best = max(score for score, _, _ in scored)
+    chosen = sorted(scored, key=lambda item: -item[0])[:MAX_CUES]
+    return tuple(sorted((a, b) for score, a, b in chosen if score >= best - CUE_MARGIN))
