@@ -19,8 +19,8 @@ PROPLENS = Path(sys.executable).with_name("proplens")
 
 
 @contextmanager
-def running_server() -> Iterator[str]:
-    """Yields the base URL once /api/v1/health answers; stops the server (SIGINT) afterwards."""
+def running_server() -> Iterator[tuple[str, str]]:
+    """Yields (base URL, database URL) once /api/v1/health answers; stops the server (SIGINT) afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -38,7 +38,7 @@ def running_server() -> Iterator[str]:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.25)
-            yield base
+            yield base, f"sqlite:///{home}/proplens.db"
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)

@@ -1,42 +1,68 @@
-"""Screenshot of the web app's result page for an article, as a user gets it (paste, analyse).
+"""Screenshots of what users see, made from the project's own example texts: the result page at 375 and
+1280 px (first highlight focused, tooltip open), the corpus page (after ingesting and analysing
+``examples/demo-corpus.jsonl``) and page 1 of the HTML report as printed ("Save as PDF").
 
-Starts ``proplens serve`` (throwaway database), pastes the article into the form in headless Chromium,
-focuses the first highlighted fragment (tooltip open) and saves a full-page PNG.
+Starts ``proplens serve`` (throwaway database) and drives headless Chromium.
 
-Usage: python benchmarks/screenshot.py ARTICLE.txt OUT.png
+Usage: python benchmarks/screenshot.py [ARTICLE.txt] [OUT_DIR]   (default: the bundled example, docs/images)
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _server import running_server
+from _server import PROPLENS, running_server
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    if len(sys.argv) != 3:
-        raise SystemExit(__doc__)
-    article, out = Path(sys.argv[1]), Path(sys.argv[2])
-    with running_server() as base, sync_playwright() as playwright:
+    article = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "examples/demo-articles/article1000001.txt"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "docs/images"
+    out.mkdir(parents=True, exist_ok=True)
+    with running_server() as (base, database), sync_playwright() as playwright:
+        for step in (["ingest", str(REPO / "examples/demo-corpus.jsonl")], ["run", "--no-entities"]):
+            subprocess.run([str(PROPLENS), *step, "--db", database], check=True, capture_output=True)
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
+        result_url = ""
+        for width, height in ((1280, 900), (375, 812)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            if not result_url:
+                page.goto(base + "/")
+                page.fill("#text", article.read_text(encoding="utf-8"))
+                page.click("#analyse-button")
+                page.wait_for_url(f"{base}/a/*", timeout=60_000)
+                result_url = page.url
+            else:
+                page.goto(result_url)
+            marks = page.locator("mark.fragment")
+            if marks.count():
+                marks.nth(1 if marks.count() > 1 else 0).focus()
+            page.screenshot(path=str(out / f"web-result-{width}.png"), full_page=width == 1280)
+            print(f"{result_url} at {width} px: {marks.count()} highlighted segments")
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(base + "/")
-        page.fill("#text", article.read_text(encoding="utf-8"))
-        page.click("#analyse-button")
-        page.wait_for_url(f"{base}/a/*", timeout=60_000)
-        marks = page.locator("mark.fragment")
-        if marks.count():
-            marks.first.focus()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out), full_page=True)
-        print(f"{page.url}: {marks.count()} highlighted segments; screenshot {out}")
+        page.goto(base + "/corpus")
+        page.wait_for_timeout(1500)  # the plots
+        page.screenshot(path=str(out / "web-corpus-1280.png"), full_page=True)
+        with tempfile.TemporaryDirectory() as folder:
+            report = Path(folder) / "report.html"
+            subprocess.run(
+                [str(PROPLENS), "analyze", str(article), "-o", str(report)], check=True, capture_output=True
+            )
+            page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+            page.goto(report.as_uri())
+            page.emulate_media(media="print")
+            page.screenshot(path=str(out / "report-print-page1.png"))
+        print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} to {out}")
         browser.close()
 
 

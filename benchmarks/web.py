@@ -107,7 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     article = args.article or typical_article()
     text = article.read_text(encoding="utf-8")
-    with running_server() as base:
+    with running_server() as (base, _):
         httpx.post(f"{base}/api/v1/analyze", json={"text": text}, timeout=60)  # warm-up
         print(
             f"{args.clients} clients for {args.seconds:g} s, article {article.name} "

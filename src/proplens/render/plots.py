@@ -37,7 +37,7 @@ def render_plot(report: CorpusReport, name: str, *, format: str = "svg") -> byte
     if figure is None:
         return None
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=format, dpi=130)
+    figure.savefig(buffer, format=format, dpi=130, bbox_inches="tight")  # legends outside the axes too
     plt.close(figure)
     return buffer.getvalue()
 
@@ -87,7 +87,7 @@ def _rate_over_time(plt: Any, report: CorpusReport) -> Any:
     if not periods:
         return None
     techniques = list(dict.fromkeys(r.technique for r in report.rows("all")))[:LINES]
-    figure, axes = plt.subplots(figsize=(8, 4.5))
+    figure, axes = plt.subplots(figsize=(9.5, 4.5))
     for technique in techniques:
         rates = {r.group: r.rate_per_1000_words for r in report.rows("period") if r.technique == technique}
         info = describe(technique)
@@ -96,7 +96,7 @@ def _rate_over_time(plt: Any, report: CorpusReport) -> Any:
         )
     axes.set_ylabel("spans per 1,000 words")
     axes.set_title("Technique rate over time")
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     axes.tick_params(axis="x", rotation=40)
     figure.tight_layout()
     return figure
