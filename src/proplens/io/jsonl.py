@@ -10,7 +10,8 @@ Analysis lines carry ``schema_version`` (currently ``"1.2"``; readers accept any
                 "cues": [{"start", "end", "text"}]}],
      "figures": {"name": number}, "technique_counts": {"technique": count},
      "key_sentences": [{"start", "end", "text", "techniques"}],
-     "targets": [{"name", "kind", "techniques": {"technique": count}, "spans": [index, ...]}]}
+     "targets": [{"name", "kind", "techniques": {"technique": count}, "spans": [index, ...],
+                  "how": ["apposition" | "predicate" | ... | "nearest", ...]}]}
 
 ``text``, ``target`` and ``technique_counts`` are derived; readers check ``text`` matches the article.
 A target's ``spans`` are indices into ``spans``. The full schema is documented in docs/formats.md and
@@ -113,6 +114,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "kind": t.kind,
                 "techniques": t.technique_counts(),
                 "spans": [index[span] for span in t.spans],
+                "how": list(t.how),
             }
             for t in analysis.targets
         ],
@@ -157,7 +159,8 @@ def analysis_from_dict(data: Any) -> Analysis:
     for position, item in enumerate(data.get("targets", []), start=1):
         try:
             chosen = tuple(spans[i] for i in item["spans"])
-            targets.append(Target(item["name"], item["kind"], chosen))
+            how = tuple(str(h) for h in item.get("how", ()))
+            targets.append(Target(item["name"], item["kind"], chosen, how))
         except (KeyError, TypeError, IndexError):
             raise ValueError(f"target {position}: expected name, kind and valid span indices") from None
     return Analysis(

@@ -18,6 +18,7 @@ import jinja2
 
 from proplens.document import Analysis
 from proplens.render.view import css_class, cue_parts, describe, segments, technique_css, technique_rows
+from proplens.targeting import GUESS
 from proplens.techniques import Taxonomy, techniques
 
 __all__ = ["LIMITS_NOTE", "analysis_context", "render_html", "report_context"]
@@ -57,7 +58,13 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                 "name": technique.name,
                 "score": span.score if span.score is not None else 1.0,
                 "css": css_class(technique.id),
-                "target": target.name if target else None,
+                "target": (
+                    f"{target.name} (a guess: the nearest name)"
+                    if target and target.how_of(span) == GUESS
+                    else target.name
+                    if target
+                    else None
+                ),
                 "why": ", ".join(f"“{text[a:b]}”" for a, b in span.cues),
                 "definition": technique.definition,
                 "example": technique.example,

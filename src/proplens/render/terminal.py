@@ -14,6 +14,7 @@ from rich.text import Text
 
 from proplens.document import Analysis
 from proplens.render.view import cue_parts, describe, lighten, segments, technique_rows
+from proplens.targeting import GUESS
 
 __all__ = ["render_analysis"]
 
@@ -72,7 +73,12 @@ def _highlighted(analysis: Analysis) -> Panel:
 
 
 def _fragments(analysis: Analysis) -> Table:
-    table = Table(title="Fragments", title_justify="left", show_edge=False)
+    table = Table(
+        title="Fragments",
+        title_justify="left",
+        show_edge=False,
+        caption="target?: a guess (the nearest name)",
+    )
     table.add_column("#", justify="right", style="dim")
     table.add_column("technique")
     table.add_column("score", justify="right")
@@ -87,7 +93,7 @@ def _fragments(analysis: Analysis) -> Table:
             str(number),
             Text("■ ", style=technique.colour) + Text(technique.name),
             f"{span.score:.2f}" if span.score is not None else "",
-            target.name if target else "",
+            (target.name + ("?" if target.how_of(span) == GUESS else "")) if target else "",
             _shorten(" ".join(fragment.split()), 90),
             ", ".join(text[a:b] for a, b in span.cues),
         )
