@@ -22,6 +22,12 @@ from _server import PROPLENS, running_server
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _shown(article: Path) -> Path:
+    """The article's path as a reader should see it in the report: relative to the repository."""
+    resolved = article.resolve()
+    return resolved.relative_to(REPO) if resolved.is_relative_to(REPO) else article
+
+
 def main() -> None:
     article = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "examples/demo-articles/article1000001.txt"
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "docs/images"
@@ -56,7 +62,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             report = Path(folder) / "report.html"
             subprocess.run(
-                [str(PROPLENS), "analyze", str(article), "-o", str(report)], check=True, capture_output=True
+                [str(PROPLENS), "analyze", str(_shown(article)), "-o", str(report)],
+                check=True,
+                capture_output=True,
+                cwd=REPO,
             )
             page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
             page.goto(report.as_uri())

@@ -130,3 +130,16 @@ def test_cue_words_are_emphasised_and_the_tooltip_says_why_with_a_definition() -
     page = render_html([Analysis(Article("c", text), (span,))])
     assert '<strong class="cue">experts</strong>' in page
     assert "Why: “experts”" in page and 'class="tip-def"' in page and "e.g. " in page
+
+
+def test_the_headline_is_shown_once_as_the_texts_first_line() -> None:
+    from proplens.document import Analysis, Article, Span
+    from proplens.render.html import render_html
+
+    text = "Mayor lies again\n\nThe corrupt mayor lied."
+    span = Span(text.index("corrupt"), text.index(" mayor lied"), "Loaded_Language", 0.5)
+    page = render_html([Analysis(Article("h", text, title="Mayor lies again"), (span,))])
+    assert '<h2 class="visually-hidden">Mayor lies again</h2>' in page  # for screen readers only
+    assert '<span class="headline">Mayor lies again</span>' in page
+    other = render_html([Analysis(Article("h", "Body only.", title="A separate title"), ())])
+    assert "<h2>A separate title</h2>" in other

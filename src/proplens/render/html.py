@@ -70,9 +70,16 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                 "example": technique.example,
             }
         )
+    # the text usually starts with the headline: show it there, as the headline, not twice
+    title = analysis.article.title or ""
+    headline_end = len(title) if title and text.startswith(title) else 0
     pieces = []
-    for segment in segments(text, spans):
-        piece: dict[str, Any] = {"text": text[segment.start : segment.end], "spans": segment.spans}
+    for segment in segments(text, spans, cuts=(headline_end,)):
+        piece: dict[str, Any] = {
+            "text": text[segment.start : segment.end],
+            "spans": segment.spans,
+            "headline": segment.end <= headline_end,
+        }
         if segment.spans:
             inner = span_data[segment.spans[0]]
             cues = sorted({cue for i in segment.spans for cue in spans[i].cues})
@@ -101,6 +108,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
     return {
         "anchor": anchor,
         "title": analysis.article.title or analysis.article.id,
+        "title_in_text": headline_end > 0,
         "origin": origin or analysis.article.url,
         "score": f"{figures.get('propaganda_score', 0.0):.0f}",
         "span_count": len(spans),

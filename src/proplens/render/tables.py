@@ -123,9 +123,9 @@ def _technique_table(stats: DatasetStats) -> Table:
         caption="lengths in characters",
         caption_justify="left",
     )
-    table.add_column("technique", no_wrap=True)
+    table.add_column("technique", overflow="fold")
     for column in ("spans", "share", "articles", "median", "mean"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for row in stats.techniques:
         known = techniques.is_known(row.technique)
         colour = techniques.get(row.technique).colour if known else "white"

@@ -62,9 +62,11 @@ def describe(technique_id: str | None, taxonomy: Taxonomy | str = Taxonomy.PTC) 
     return Technique(technique_id, Taxonomy(taxonomy), technique_id.replace("_", " "), "")
 
 
-def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
-    """The text cut at every span boundary; consecutive pieces with no span are one segment."""
-    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+def segments(text: str, spans: Sequence[Span], *, cuts: Sequence[int] = ()) -> list[Segment]:
+    """The text cut at every span boundary (and at `cuts`); consecutive pieces with no span are one
+    segment unless a cut separates them."""
+    extra = {c for c in cuts if 0 < c < len(text)}
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans), *extra})
     pieces: list[Segment] = []
     for start, end in pairwise(cuts):
         covering = tuple(
@@ -73,7 +75,7 @@ def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
                 key=lambda i: (len(spans[i]), i),
             )
         )
-        if pieces and not covering and not pieces[-1].spans:
+        if pieces and not covering and not pieces[-1].spans and start not in extra:
             pieces[-1] = Segment(pieces[-1].start, end, ())
         else:
             pieces.append(Segment(start, end, covering))
