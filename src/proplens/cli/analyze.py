@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from proplens.cli.app import app
-from proplens.cli.common import MODEL_HELP, RateBar, clean_errors, stderr, stdout
+from proplens.cli.common import MODEL_HELP, ColumnOption, RateBar, clean_errors, stderr, stdout
 from proplens.errors import ProplensError
 from proplens.pipeline import analyze_sources
 from proplens.sinks import OutputFormat, Sink
@@ -62,12 +62,7 @@ def analyze_command(
         bool, typer.Option("--entities/--no-entities", help="Find who each fragment targets (spaCy).")
     ] = True,
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
-    column: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="FIELD=COLUMN", help="CSV column for an article field (e.g. text=body); repeatable."
-        ),
-    ] = None,
+    column: ColumnOption = None,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Articles read and analysed per step (results do not depend on it).")
     ] = 16,

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +25,7 @@ from proplens.errors import ModelError, ProplensError
 __all__ = [
     "DB_HELP",
     "MODEL_HELP",
+    "ColumnOption",
     "RateBar",
     "clean_errors",
     "deprecated",
@@ -43,6 +44,13 @@ DB_HELP = (
     "Default: SQLite in $PROPLENS_HOME (~/.local/share/proplens)."
 )
 MODEL_HELP = "'default' (the shipped model) or a model folder."
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="FIELD=COLUMN", help="CSV column for an article field (e.g. text=body); repeatable."
+    ),
+]
+"""``--column``: how CSV inputs name the article fields (`proplens.sources.parse_columns`)."""
 
 P = ParamSpec("P")
 R = TypeVar("R")

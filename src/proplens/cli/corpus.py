@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from proplens.cli.app import app
-from proplens.cli.common import DB_HELP, MODEL_HELP, RateBar, clean_errors, deprecated, stderr, stdout
+from proplens.cli.common import (
+    DB_HELP,
+    MODEL_HELP,
+    ColumnOption,
+    RateBar,
+    clean_errors,
+    deprecated,
+    stderr,
+    stdout,
+)
 from proplens.errors import ProplensError
 from proplens.render.corpus import TOP_TECHNIQUES
 
@@ -37,12 +46,7 @@ def ingest_command(
         ),
     ],
     db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="FIELD=COLUMN", help="CSV column for an article field (e.g. text=body); repeatable."
-        ),
-    ] = None,
+    column: ColumnOption = None,
     feed: Annotated[
         bool, typer.Option(help="Read every URL as an RSS/Atom feed (feeds are recognised by type anyway).")
     ] = False,
