@@ -186,3 +186,28 @@ def test_old_names_still_work_with_a_deprecation_warning() -> None:
     assert "deprecated" in err and "proplens dataset stats" in err
     code, out, err = run("techniques", "--scheme", "semeval2023")
     assert code == 0 and "Appeal_to_Values" in out and "use --taxonomy" in err
+
+
+def test_every_help_reads_at_80_columns() -> None:
+    commands = [
+        [],
+        ["analyze"],
+        ["serve"],
+        ["ingest"],
+        ["run"],
+        ["report"],
+        ["batch"],
+        ["evaluate"],
+        ["predict"],
+        ["dataset", "stats"],
+        ["db", "upgrade"],
+        ["techniques"],
+        ["model"],
+        ["train"],
+    ]
+    for command in commands:
+        result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+        assert result.exit_code == 0, command
+        lines = result.stdout.splitlines()
+        assert all(len(line) <= 80 for line in lines), (command, max(lines, key=len))
+        assert "…" not in result.stdout, command  # nothing cut short
