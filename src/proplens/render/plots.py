@@ -70,8 +70,8 @@ def _technique_profile(plt: Any, report: CorpusReport) -> Any:
         grid[outlets.index(row.group), techniques.index(row.technique)] = row.rate_per_1000_words
     width = 2.6 + 0.62 * len(techniques)
     # a row stays at least 18 px high when the picture is shrunk to a 375 px phone (about 330 px wide)
-    row = max(0.45, ROW_PIXELS_ON_A_PHONE * width / 330)
-    height = 2.4 + row * max(len(outlets), 2)
+    row_height = max(0.45, ROW_PIXELS_ON_A_PHONE * width / 330)
+    height = 2.4 + row_height * max(len(outlets), 2)
     figure, axes = plt.subplots(figsize=(width, height))
     image = axes.imshow(grid, cmap="Reds", aspect="auto")
     axes.set_xticks(range(len(techniques)), [describe(t).name for t in techniques], rotation=40, ha="right")
