@@ -301,6 +301,9 @@ def web_server() -> Iterator[str]:
 
 # -- web app ------------------------------------------------------------------------------------------------
 
+EXTENSION_TOKEN = "test-extension-token-0123456789abcdef"
+"""The token the test web app expects from browser extensions."""
+
 POSTGRES_URL_VARIABLE = "PROPLENS_TEST_POSTGRES"
 """A database URL, set by .ci/run after starting PostgreSQL: the store tests then run there too."""
 
@@ -318,6 +321,7 @@ def web_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         max_body_bytes=300_000,
         max_chars=50_000,
         allowed_hosts=("127.0.0.1", "localhost", "testserver"),
+        extension_token=EXTENSION_TOKEN,
     )
     app = create_app(settings)
     with TestClient(app) as client:

@@ -43,6 +43,9 @@ def test_serve_starts_answers_and_logs_json(tmp_path: Path) -> None:
     requests = [line for line in lines if line["event"] == "request"]
     assert {"method", "path", "status", "ms"} <= set(requests[0])
     assert "corrupt mayor" not in err.decode()  # article text never reaches the logs
+    token = (tmp_path / "extension-token").read_text().strip()
+    assert f"browser extension token: {token}" in err.decode() and len(token) >= 24
+    assert oct((tmp_path / "extension-token").stat().st_mode & 0o777) == "0o600"
     assert process.returncode == 0
 
 

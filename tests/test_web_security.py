@@ -93,3 +93,68 @@ def test_a_form_field_over_the_multipart_part_limit_gets_the_form_page(tmp_path)
         response = big.post("/analyze", data={"csrf_token": token, "text": "x" * 1_500_000})
     assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
     assert "<html" in response.text.lower()
+
+
+EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+
+
+def test_pages_on_other_sites_cannot_make_the_server_work(client) -> None:  # type: ignore[no-untyped-def]
+    body = {"text": "The corrupt mayor lied again.", "store": False}
+    for origin in ("https://evil.example", "null", "http://127.0.0.1:9999"):
+        api = client.post("/api/v1/analyze", json=body, headers={"Origin": origin})
+        assert api.status_code == 403 and "cross-site" in api.json()["detail"], origin
+        assert "access-control-allow-origin" not in api.headers
+        plain = client.post(
+            "/api/v1/analyze",
+            content=b'{"url": "http://127.0.0.1/"}',
+            headers={"Origin": origin, "Content-Type": "text/plain"},
+        )
+        assert plain.status_code == 403
+        form = client.post("/analyze", data={"text": "x"}, headers={"Origin": origin})
+        assert form.status_code == 403
+    preflight = client.options(
+        "/api/v1/analyze", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert "access-control-allow-origin" not in preflight.headers
+    assert client.post("/api/v1/analyze", json=body).status_code == 200  # no Origin: curl, scripts
+
+
+def test_the_extension_needs_its_token_and_gets_cors(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import EXTENSION_TOKEN
+
+    preflight = client.options(
+        "/api/v1/analyze", headers={"Origin": EXTENSION, "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == EXTENSION
+    assert "Authorization" in preflight.headers["access-control-allow-headers"]
+    body = {"text": "The corrupt mayor lied again.", "store": False}
+    missing = client.post("/api/v1/analyze", json=body, headers={"Origin": EXTENSION})
+    wrong = client.post(
+        "/api/v1/analyze", json=body, headers={"Origin": EXTENSION, "Authorization": "Bearer guess"}
+    )
+    assert missing.status_code == wrong.status_code == 401
+    assert wrong.headers["access-control-allow-origin"] == EXTENSION  # the extension can read why
+    right = client.post(
+        "/api/v1/analyze",
+        json=body,
+        headers={"Origin": EXTENSION, "Authorization": f"Bearer {EXTENSION_TOKEN}"},
+    )
+    assert right.status_code == 200 and right.headers["access-control-allow-origin"] == EXTENSION
+
+
+def test_a_page_s_html_is_analysed_as_its_article_without_fetching(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import NEWS_PAGE
+
+    response = client.post(
+        "/api/v1/analyze",
+        json={"html": NEWS_PAGE, "page_url": "http://10.0.0.1/news/council", "store": False},
+    )
+    assert response.status_code == 200, response.text
+    article = response.json()["article"]
+    assert (
+        article["text"].startswith("Council vote sparks row\n")
+        and "All rights reserved" not in article["text"]
+    )
+    assert article["url"] == "http://10.0.0.1/news/council"  # kept, never fetched (a private address)
+    both = client.post("/api/v1/analyze", json={"html": NEWS_PAGE, "text": "x"})
+    assert both.status_code == 400 and "exactly one" in both.json()["detail"]

@@ -37,6 +37,13 @@ def serve_command(
     request_timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds a client has to send a whole request; slower: closed.")
     ] = DEFAULT_REQUEST_TIMEOUT,
+    extension: Annotated[
+        bool,
+        typer.Option(
+            "--extension/--no-extension",
+            help="Accept the browser extension (with the token printed at start, kept in $PROPLENS_HOME).",
+        ),
+    ] = True,
     max_connections: Annotated[
         int, typer.Option(min=1, help="Open connections at most; more are closed at once.")
     ] = DEFAULT_MAX_CONNECTIONS,
@@ -47,7 +54,7 @@ def serve_command(
     from proplens.store import Store
     from proplens.web import Settings, create_app
     from proplens.web.server import run
-    from proplens.web.settings import LOOPBACK_NAMES
+    from proplens.web.settings import LOOPBACK_NAMES, extension_token
 
     # fail here, with one line, rather than inside the server's start-up
     Store(db).engine.dispose()
@@ -70,8 +77,11 @@ def serve_command(
         max_body_bytes=max_body_bytes,
         allow_private_urls=allow_private_urls,
         allowed_hosts=hosts,
+        extension_token=extension_token() if extension else None,
     )
     stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, /openapi.json; Ctrl-C stops)")
+    if settings.extension_token:
+        stderr.print(f"browser extension token: {settings.extension_token}", highlight=False)
     run(
         create_app(settings),
         host=host,

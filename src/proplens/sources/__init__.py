@@ -54,6 +54,7 @@ __all__ = [
     "Loaded",
     "Problem",
     "article_from_bytes",
+    "article_from_page",
     "article_from_record",
     "article_from_text",
     "article_from_url",
@@ -167,6 +168,14 @@ def article_from_bytes(data: bytes, *, name: str, limits: Limits | None = None) 
     if len(data) > limits.max_bytes:
         raise FormatError(name, f"{len(data):,} bytes is more than the limit of {limits.max_bytes:,}")
     return _single(read_document(data, name, name=name, limits=limits), name)
+
+
+def article_from_page(data: bytes, *, origin: str, url: str | None, limits: Limits | None = None) -> Loaded:
+    """The article in a page's HTML that a browser already has (the extension): extracted exactly as from
+    a fetched URL (title + body), nothing fetched."""
+    return _single(
+        read_document(data, origin, name=origin, html=True, url=url, limits=limits or Limits()), origin
+    )
 
 
 def article_from_url(url: str, *, limits: Limits | None = None) -> Loaded:

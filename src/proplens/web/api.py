@@ -37,10 +37,11 @@ _ERROR = {
 
 
 class AnalyzeRequest(BaseModel):
-    """Give `text` or `url` (exactly one)."""
+    """Give `text`, `url` or `html` (exactly one)."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["url"]}]}
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["url"]}, {"required": ["html"]}]},
     )
 
     text: str | None = Field(default=None, min_length=1, description="The article text.")
@@ -49,6 +50,18 @@ class AnalyzeRequest(BaseModel):
         pattern="^https?://",
         max_length=2000,
         description="An http(s) URL of a news page to fetch.",
+    )
+    html: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A whole page's HTML (the browser extension sends the page it shows); the article is "
+        "extracted from it the same way as from a fetched URL. Nothing is fetched.",
+    )
+    page_url: str | None = Field(
+        default=None,
+        pattern="^https?://",
+        max_length=2000,
+        description="Where `html` came from (kept with the article; never fetched).",
     )
     title: str | None = Field(default=None, max_length=1000, description="A title for pasted text.")
     min_score: float | None = Field(
@@ -88,6 +101,7 @@ async def analyze_and_store(
     text: str | None = None,
     url: str | None = None,
     upload: tuple[str, bytes] | None = None,
+    html: tuple[str, str | None] | None = None,
     title: str | None = None,
     options: AnalysisOptions | None = None,
     store: bool = True,
@@ -95,7 +109,9 @@ async def analyze_and_store(
     """The shared path of the API and the web form: read, queue, wait, store. Raises HTTPException."""
     state = request.app.state
     try:
-        article = await article_from_input(state.settings, text=text, url=url, upload=upload, title=title)
+        article = await article_from_input(
+            state.settings, text=text, url=url, upload=upload, html=html, title=title
+        )
         submitted = state.service.submit(article, options or AnalysisOptions())
     except Busy as error:
         raise HTTPException(503, str(error), headers={"Retry-After": "5"}) from None
@@ -126,7 +142,13 @@ async def analyze_and_store(
 async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
     options = AnalysisOptions(body.min_score, body.taxonomy, body.entities)
     analysis, analysis_id = await analyze_and_store(
-        request, text=body.text, url=body.url, title=body.title, options=options, store=body.store
+        request,
+        text=body.text,
+        url=body.url,
+        html=(body.html, body.page_url) if body.html else None,
+        title=body.title,
+        options=options,
+        store=body.store,
     )
     headers = {"Location": f"/api/v1/analyses/{analysis_id}"} if analysis_id else None
     return JSONResponse(document(analysis, analysis_id), headers=headers)

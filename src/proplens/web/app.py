@@ -24,6 +24,7 @@ from proplens.web.security import (
     HeadMiddleware,
     HostCheckMiddleware,
     JsonLogFormatter,
+    OriginMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(HeadMiddleware)
+    app.add_middleware(OriginMiddleware, token=settings.extension_token)
     app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -25,10 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "CSRF_COOKIE",
+    "EXTENSION_SCHEMES",
     "BodyLimitMiddleware",
     "HeadMiddleware",
     "HostCheckMiddleware",
     "JsonLogFormatter",
+    "OriginMiddleware",
     "RequestLogMiddleware",
     "SecurityHeadersMiddleware",
     "csrf_token",
@@ -59,7 +61,9 @@ class SecurityHeadersMiddleware:
                 headers = message.setdefault("headers", [])
                 headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
+                headers.append(
+                    (b"referrer-policy", b"same-origin")
+                )  # no referrer leaves the site; own POSTs keep their Origin
                 headers.append((b"x-frame-options", b"DENY"))
             await send(message)
 
@@ -163,6 +167,105 @@ def host_name(header: str) -> str:
     if header.startswith("["):
         return header[1 : header.find("]")] if "]" in header else ""
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+
+
+class OriginMiddleware:
+    """Who may ask this server to work, by the request's ``Origin``:
+
+    - the app's own pages (same origin) and clients that send no Origin (curl, scripts): as before;
+    - a browser extension (``chrome-extension://``, ``moz-extension://``): only with
+      ``Authorization: Bearer <token>`` (the token `proplens serve` prints); CORS is answered for it, and
+      only for it;
+    - any other web page (another site, ``null``): every request that could make the server work (any
+      method but GET/HEAD) is refused with 403 — a page on any site cannot make a local proplens analyse or
+      fetch anything.
+    """
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if not origin or origin == _own_origin(scope, headers):
+            await self.app(scope, receive, send)
+            return
+        if origin.startswith(EXTENSION_SCHEMES):
+            await self._extension(scope, receive, send, origin, headers)
+            return
+        if scope.get("method") in ("GET", "HEAD"):
+            await self.app(
+                scope, receive, send
+            )  # a cross-site read gets no CORS header: the page cannot see it
+            return
+        await _json(403, "cross-site requests are refused", scope, receive, send)
+
+    async def _extension(
+        self, scope: Scope, receive: Receive, send: Send, origin: str, headers: dict[bytes, bytes]
+    ) -> None:
+        cors = [
+            (b"access-control-allow-origin", origin.encode("latin-1")),
+            (b"vary", b"Origin"),
+        ]
+        if scope.get("method") == "OPTIONS":  # preflight: say what the extension may send
+            response = Response(status_code=204)
+            response.raw_headers.extend(cors)
+            response.raw_headers.extend(
+                [
+                    (b"access-control-allow-methods", b"GET, POST"),
+                    (b"access-control-allow-headers", b"Authorization, Content-Type"),
+                    (b"access-control-max-age", b"600"),
+                ]
+            )
+            await response(scope, receive, send)
+            return
+        given = headers.get(b"authorization", b"").decode("latin-1").removeprefix("Bearer ").strip()
+        if not self.token:
+            await _json(
+                401, "this server has no extension token (see proplens serve)", scope, receive, send, cors
+            )
+            return
+        if not given or not secrets.compare_digest(given, self.token):
+            await _json(
+                401,
+                "wrong or missing extension token: copy it from proplens serve",
+                scope,
+                receive,
+                send,
+                cors,
+            )
+            return
+
+        async def with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *cors]}
+            await send(message)
+
+        await self.app(scope, receive, with_cors)
+
+
+def _own_origin(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    return f"{scope.get('scheme', 'http')}://{headers.get(b'host', b'').decode('latin-1')}"
+
+
+async def _json(
+    status: int,
+    detail: str,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    response = Response(json.dumps({"detail": detail}), status_code=status, media_type="application/json")
+    response.raw_headers.extend(extra or [])
+    await response(scope, receive, send)
 
 
 class HeadMiddleware:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["LOOPBACK_NAMES", "Settings"]
+__all__ = ["LOOPBACK_NAMES", "Settings", "extension_token"]
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 """The Host names a server on this machine is reached by."""
@@ -26,5 +29,25 @@ class Settings:
     """Allow fetching loopback/private/link-local hosts (intranet use). Off: SSRF-safe."""
     allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
     """The names (Host header) the server answers to; ``*`` for any. Others get a 400 (DNS rebinding)."""
+    extension_token: str | None = None
+    """The token browser extensions must send (``Authorization: Bearer``); None: extensions refused."""
     queue_size: int = 64
     """Analyses waiting at most; beyond this requests get a 503 (retry later)."""
+
+
+def extension_token(home: Path | None = None) -> str:
+    """The token browser extensions must send: kept in ``$PROPLENS_HOME/extension-token`` (made on first
+    use, readable by the user only), so the extension keeps working across server restarts."""
+    home = home or Path(os.environ.get("PROPLENS_HOME") or Path.home() / ".local" / "share" / "proplens")
+    path = home / "extension-token"
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        token = ""
+    if len(token) < 24:
+        home.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(24)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(token + "\n")
+    return token
