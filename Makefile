@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install browser qemu run test test-all lint format clean train ship benchmark
+.PHONY: install browser qemu run test test-all lint format clean train ship benchmark extension
 
 install: $(STAMP)
 
@@ -78,3 +78,9 @@ ship:
 ## benchmark: speed and memory of the detector variants on ../shared/data/ptc/dev-articles
 benchmark: install
 	$(BIN)/python benchmarks/detector.py
+
+## extension: the browser extension as dist/proplens-extension.zip (unzip, then "Load unpacked" in chrome://extensions)
+extension:
+	@mkdir -p dist
+	@$(PYTHON) -c "import pathlib, zipfile; z = zipfile.ZipFile('dist/proplens-extension.zip', 'w', zipfile.ZIP_DEFLATED); [z.write(p, p.relative_to('extension')) for p in sorted(pathlib.Path('extension').rglob('*')) if p.is_file()]; z.close()"
+	@echo "wrote dist/proplens-extension.zip"

@@ -1,0 +1,180 @@
+"""The browser extension (extension/) loaded in Debian's Chromium, against pages from a local test server
+and the app on 127.0.0.1: highlights on the article's words, none in navigation or footer, tooltips by
+keyboard, the confidence slider, "remove" restoring the page exactly, strict CSP pages, hostile pages."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, EXTENSION_TOKEN
+
+EXTENSION = Path(__file__).resolve().parents[1] / "extension"
+DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
+HEADLINE, BODY = DEMO.split("\n", 1)
+PARAGRAPHS = [p for p in BODY.strip().split("\n") if p.strip()]
+
+
+def _article_html() -> str:
+    """The bundled example as a news page would mark it up: inline elements inside words' runs, curly
+    quotes and non-breaking spaces that the extracted text does not have."""
+    body = []
+    for n, paragraph in enumerate(PARAGRAPHS):
+        if n == 0:
+            paragraph = paragraph.replace(
+                "so-called transport experts", "so-called <a href='#'>transport</a> experts"
+            )
+        if n == 1:
+            paragraph = paragraph.replace("outrageous", "<em>outrageous</em>").replace(
+                "will bleed", "will\u00a0bleed"
+            )
+        body.append(f"<p>{paragraph.replace(chr(39), chr(0x2019))}</p>")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/x'>Outrageous deals</a> <a href='/y'>madness sale</a></nav>"
+        "<aside class='ad'>Advert: the outrageous new parking scheme of the week!</aside>"
+        f"<article><h1>{HEADLINE}</h1>{''.join(body)}</article>"
+        "<footer>Copyright 2026 The Bramwell Example. All rights reserved.</footer>"
+        "</body></html>"
+    )
+
+
+HOSTILE = """<!doctype html><html><head><title>Hostile</title></head><body><article><h1>A page</h1>
+<p>The corrupt mayor lied again and again to every honest family in this town.</p></article>
+<script>
+window.results = {proplens: typeof window.__proplens, storage: typeof (window.chrome && chrome.storage)};
+fetch(SERVER + "/api/v1/analyze", {method: "POST", headers: {"Content-Type": "application/json",
+  "Authorization": "Bearer guess"}, body: JSON.stringify({url: "http://169.254.169.254/"})})
+  .then(r => { window.results.post = r.status; }, e => { window.results.post = "blocked"; });
+fetch(SERVER + "/api/v1/analyze", {method: "POST", body: JSON.stringify({text: "x"})})
+  .then(r => { window.results.simple = r.status; }, e => { window.results.simple = "blocked"; });
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def pages(live_server: str) -> Iterator[str]:
+    routes = {
+        "/news.html": ("", _article_html()),
+        "/csp.html": ("default-src 'none'; style-src 'none'; script-src 'none'", _article_html()),
+        "/hostile.html": ("", HOSTILE.replace("SERVER", repr(live_server))),
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            csp, page = routes.get(self.path, ("", "not found"))
+            self.send_response(200 if self.path in routes else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if csp:
+                self.send_header("Content-Security-Policy", csp)
+            self.end_headers()
+            self.wfile.write(page.encode("utf-8"))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
+    with playwright_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")),
+            executable_path=executable,
+            headless=False,
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                f"--disable-extensions-except={EXTENSION}",
+                f"--load-extension={EXTENSION}",
+            ],
+        )
+        worker = (
+            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        )
+        worker.evaluate(
+            "([server, token]) => chrome.storage.local.set({server, token})", [live_server, EXTENSION_TOKEN]
+        )
+        yield context, worker
+        context.close()
+
+
+def _analyse(worker, url: str):  # type: ignore[no-untyped-def]
+    tab = worker.evaluate("async (url) => (await chrome.tabs.query({url}))[0].id", url)
+    return tab, worker.evaluate("(id) => self.proplensAnalyseTab(id)", tab)
+
+
+def test_highlights_land_on_the_articles_words_and_go_away_exactly(
+    browser, pages: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    context, worker = browser
+    page = context.new_page()
+    page.goto(f"{pages}/news.html")
+    before = page.evaluate("document.body.innerHTML")
+    tab, summary = _analyse(worker, f"{pages}/news.html")
+    print(f"alignment: {summary['placed']} of {summary['placed'] + summary['listed']} fragments placed")
+    assert summary["placed"] >= 1 and summary["placed"] / (summary["placed"] + summary["listed"]) >= 0.75
+    marks = page.locator("proplens-mark")
+    assert marks.count() >= summary["placed"]
+    article = page.evaluate("document.querySelector('article').innerText.replace(/\\s+/g, ' ')")
+    for text in marks.all_inner_texts():
+        assert " ".join(text.split()) in article
+    outside = page.evaluate(
+        "[...document.querySelectorAll('proplens-mark')].filter(m => !m.closest('article')).length"
+    )
+    assert outside == 0  # nothing in the navigation, the advert or the footer
+    # keyboard: focusing a highlight opens its tooltip (a closed shadow root the page cannot read)
+    hosts = page.evaluate("document.querySelectorAll('proplens-ui').length")
+    marks.first.focus()
+    assert page.evaluate("document.querySelectorAll('proplens-ui').length") == hosts + 1
+    page.keyboard.press("Tab")
+    # the confidence slider hides every highlight at 0.99 and brings them back at 0
+    worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:threshold', value: 0.99})", tab)
+    shown = (
+        "[...document.querySelectorAll('proplens-mark')]"
+        ".filter(m => getComputedStyle(m).backgroundColor !== 'rgba(0, 0, 0, 0)').length"
+    )
+    assert page.evaluate(shown) == 0
+    worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:threshold', value: 0})", tab)
+    assert page.evaluate(shown) == marks.count()
+    page.screenshot(
+        path=str(tmp_path / "extension-news.png")
+    )  # docs/images/extension-news.png is one of these
+    worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:remove'})", tab)
+    assert page.evaluate("document.body.innerHTML") == before  # the page's DOM exactly as it was
+    assert page.evaluate("document.querySelectorAll('proplens-ui').length") == 0
+
+
+def test_a_strict_csp_page_is_highlighted_too(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
+    context, worker = browser
+    page = context.new_page()
+    page.goto(f"{pages}/csp.html")
+    _, summary = _analyse(worker, f"{pages}/csp.html")
+    assert summary["placed"] >= 1
+    colour = page.evaluate("getComputedStyle(document.querySelector('proplens-mark')).backgroundColor")
+    assert colour != "rgba(0, 0, 0, 0)"  # styles set through the CSSOM work under style-src 'none'
+
+
+def test_a_hostile_page_gets_nothing(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
+    context, worker = browser
+    page = context.new_page()
+    page.goto(f"{pages}/hostile.html")
+    _analyse(worker, f"{pages}/hostile.html")
+    page.wait_for_function(
+        "window.results && window.results.post !== undefined && window.results.simple !== undefined"
+    )
+    results = page.evaluate("window.results")
+    assert results["proplens"] == "undefined" and results["storage"] == "undefined"
+    assert results["post"] in ("blocked", 401, 403) and results["simple"] in ("blocked", 403)
