@@ -48,4 +48,15 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
   return true;
 });
 
+// "Analyse automatically on these sites": pages of a listed host are analysed once they have loaded.
+chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
+  if (change.status !== "complete" || !tab.url) return;
+  const { autoSites = [] } = await chrome.storage.local.get(["autoSites"]);
+  let host;
+  try { host = new URL(tab.url).hostname; } catch { return; }
+  if (autoSites.some((site) => host === site || host.endsWith("." + site))) {
+    analyseTab(tabId).catch(() => {});  // a failure shows nothing; the toolbar button says why
+  }
+});
+
 self.proplensAnalyseTab = analyseTab;  // for the tests, which drive the worker directly

@@ -1,10 +1,11 @@
 "use strict";
 const server = document.getElementById("server"), token = document.getElementById("token");
-const status = document.getElementById("status");
+const status = document.getElementById("status"), sites = document.getElementById("sites");
 
-chrome.storage.local.get(["server", "token"]).then((saved) => {
+chrome.storage.local.get(["server", "token", "autoSites"]).then((saved) => {
   server.value = saved.server || "http://127.0.0.1:8000";
   token.value = saved.token || "";
+  sites.value = (saved.autoSites || []).join("\n");
 });
 
 document.getElementById("save").addEventListener("click", async () => {
@@ -16,6 +17,12 @@ document.getElementById("save").addEventListener("click", async () => {
     const granted = await chrome.permissions.request({ origins: [`${url.origin}/*`] }).catch(() => false);
     if (!granted) { status.textContent = "Access to that server was not granted."; return; }
   }
-  await chrome.storage.local.set({ server: url.origin, token: token.value.trim() });
+  const autoSites = sites.value.split(/\s+/).map((s) => s.trim().toLowerCase()).filter((s) => /^[a-z0-9.-]+$/.test(s));
+  if (autoSites.length && chrome.permissions) {  // reading those pages needs the browser's permission
+    const origins = autoSites.flatMap((s) => [`https://${s}/*`, `http://${s}/*`]);
+    const granted = await chrome.permissions.request({ origins }).catch(() => false);
+    if (!granted) { status.textContent = "Access to those sites was not granted."; return; }
+  }
+  await chrome.storage.local.set({ server: url.origin, token: token.value.trim(), autoSites });
   status.textContent = "Saved.";
 });

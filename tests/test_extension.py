@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,8 +124,10 @@ def test_highlights_land_on_the_articles_words_and_go_away_exactly(
     page = context.new_page()
     page.goto(f"{pages}/news.html")
     before = page.evaluate("document.body.innerHTML")
+    started = time.monotonic()
     tab, summary = _analyse(worker, f"{pages}/news.html")
-    print(f"alignment: {summary['placed']} of {summary['placed'] + summary['listed']} fragments placed")
+    took = time.monotonic() - started
+    print(f"alignment: {summary['placed']} of {summary['placed'] + summary['listed']} placed; {took:.2f} s")
     assert summary["placed"] >= 1 and summary["placed"] / (summary["placed"] + summary["listed"]) >= 0.75
     marks = page.locator("proplens-mark")
     assert marks.count() >= summary["placed"]
@@ -162,6 +165,7 @@ def test_a_strict_csp_page_is_highlighted_too(browser, pages: str) -> None:  # t
     page = context.new_page()
     page.goto(f"{pages}/csp.html")
     _, summary = _analyse(worker, f"{pages}/csp.html")
+    print(f"strict CSP: {summary['placed']} of {summary['placed'] + summary['listed']} fragments placed")
     assert summary["placed"] >= 1
     colour = page.evaluate("getComputedStyle(document.querySelector('proplens-mark')).backgroundColor")
     assert colour != "rgba(0, 0, 0, 0)"  # styles set through the CSSOM work under style-src 'none'
@@ -178,3 +182,15 @@ def test_a_hostile_page_gets_nothing(browser, pages: str) -> None:  # type: igno
     results = page.evaluate("window.results")
     assert results["proplens"] == "undefined" and results["storage"] == "undefined"
     assert results["post"] in ("blocked", 401, 403) and results["simple"] in ("blocked", 403)
+
+
+def test_listed_sites_are_analysed_when_they_load(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
+    context, worker = browser
+    worker.evaluate("chrome.storage.local.set({autoSites: ['127.0.0.1']})")
+    try:
+        page = context.new_page()
+        page.goto(f"{pages}/news.html")
+        page.wait_for_selector("proplens-mark", timeout=30_000)  # nobody clicked anything
+        assert page.locator("proplens-mark").count() >= 1
+    finally:
+        worker.evaluate("chrome.storage.local.set({autoSites: []})")
