@@ -94,6 +94,7 @@ if (!globalThis.__proplens) {
     set("border-bottom", on ? `2px solid ${colour}` : "0 solid transparent");
     set("color", "inherit"); set("cursor", on ? "help" : "auto"); set("padding", "0");
     set("border-radius", "2px"); set("display", "inline"); set("font", "inherit");
+    set("visibility", "visible"); set("opacity", "1");
   }
 
   function show(analysis, colours, server) {
@@ -172,11 +173,20 @@ if (!globalThis.__proplens) {
     mark.dataset.off = shown.length ? "" : "1";
   }
 
+  // A host element the page's CSS cannot hide (inline !important beats any stylesheet rule).
+  function uiHost() {
+    const host = document.createElement("proplens-ui");
+    for (const [k, v] of [["all", "initial"], ["display", "block"], ["visibility", "visible"], ["opacity", "1"]]) {
+      host.style.setProperty(k, v, "important");
+    }
+    return host;
+  }
+
   let tipHost = null;
   function tip(mark) {
     if (!state || mark.dataset.off) return;
     untip();
-    tipHost = document.createElement("proplens-ui");
+    tipHost = uiHost();
     const root = tipHost.attachShadow({ mode: "closed" });
     const box = document.createElement("div");
     box.setAttribute("role", "tooltip");
@@ -199,7 +209,7 @@ if (!globalThis.__proplens) {
   function untip() { if (tipHost) { tipHost.remove(); tipHost = null; } }
 
   function panel(analysis, spans, colours, placed, listed, server) {
-    const host = document.createElement("proplens-ui");
+    const host = uiHost();
     const root = host.attachShadow({ mode: "closed" });
     const box = document.createElement("aside");
     box.style.cssText = "position:fixed;right:12px;bottom:12px;z-index:2147483646;width:300px;max-height:70vh;overflow:auto;background:#fff;color:#1d2330;border:1px solid #ccd;border-radius:10px;box-shadow:0 8px 24px rgba(0,0,0,.2);font:13px/1.45 system-ui,sans-serif;padding:10px 12px";

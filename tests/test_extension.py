@@ -45,6 +45,11 @@ def _article_html() -> str:
     )
 
 
+RESTYLING = """<style>
+* { background: none !important; border: 0 !important; }
+proplens-mark, proplens-ui { display: none !important; visibility: hidden !important; }
+</style>"""
+
 HOSTILE = """<!doctype html><html><head><title>Hostile</title></head><body><article><h1>A page</h1>
 <p>The corrupt mayor lied again and again to every honest family in this town.</p></article>
 <script>
@@ -63,6 +68,7 @@ def pages(live_server: str) -> Iterator[str]:
         "/news.html": ("", _article_html()),
         "/csp.html": ("default-src 'none'; style-src 'none'; script-src 'none'", _article_html()),
         "/hostile.html": ("", HOSTILE.replace("SERVER", repr(live_server))),
+        "/restyled.html": ("", _article_html().replace("</head>", RESTYLING + "</head>")),
     }
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -194,3 +200,16 @@ def test_listed_sites_are_analysed_when_they_load(browser, pages: str) -> None: 
         assert page.locator("proplens-mark").count() >= 1
     finally:
         worker.evaluate("chrome.storage.local.set({autoSites: []})")
+
+
+def test_the_pages_css_cannot_hide_or_restyle_the_highlights(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
+    context, worker = browser
+    page = context.new_page()
+    page.goto(f"{pages}/restyled.html")
+    _analyse(worker, f"{pages}/restyled.html")
+    mark = page.locator("proplens-mark").first
+    style = mark.evaluate(
+        "m => { const s = getComputedStyle(m); return [s.display, s.backgroundColor, s.borderBottomStyle]; }"
+    )
+    assert style[0] == "inline" and style[1] != "rgba(0, 0, 0, 0)" and style[2] == "solid"
+    assert page.evaluate("getComputedStyle(document.querySelector('proplens-ui')).display") != "none"
