@@ -19,15 +19,16 @@ PROPLENS = Path(sys.executable).with_name("proplens")
 
 
 @contextmanager
-def running_server() -> Iterator[tuple[str, str]]:
-    """Yields (base URL, database URL) once /api/v1/health answers; stops the server (SIGINT) afterwards."""
+def running_server(*options: str, log: Path | None = None) -> Iterator[tuple[str, str]]:
+    """Yields (base URL, database URL) once /api/v1/health answers; stops the server (SIGINT) afterwards.
+    `options` are extra `proplens serve` options; `log` receives the server's stderr (default: dropped)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory() as home:
         server = subprocess.Popen(
-            [str(PROPLENS), "serve", "--port", str(port), "--db", f"sqlite:///{home}/proplens.db"],
-            stderr=subprocess.DEVNULL,
+            [str(PROPLENS), "serve", "--port", str(port), "--db", f"sqlite:///{home}/proplens.db", *options],
+            stderr=log.open("w") if log else subprocess.DEVNULL,
             env={**os.environ, "PROPLENS_HOME": home},
         )
         base = f"http://127.0.0.1:{port}"

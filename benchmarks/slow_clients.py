@@ -11,10 +11,7 @@ Usage: python benchmarks/slow_clients.py [--connections 900] [--request-timeout 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,9 +20,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _server import running_server
 from detector import cpu_description
-
-PROPLENS = Path(sys.executable).with_name("proplens")
 
 
 def main() -> None:
@@ -34,34 +30,10 @@ def main() -> None:
     parser.add_argument("--request-timeout", type=float, default=5.0)
     args = parser.parse_args()
     print(cpu_description())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with tempfile.TemporaryDirectory() as home:
-        log = Path(home) / "server.log"
-        server = subprocess.Popen(
-            [
-                str(PROPLENS),
-                "serve",
-                "--port",
-                str(port),
-                "--db",
-                f"sqlite:///{home}/s.db",
-                "--request-timeout",
-                str(args.request_timeout),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("w"),
-            env={**os.environ, "PROPLENS_HOME": home},
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(240):
-                try:
-                    httpx.get(f"{base}/api/v1/health", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.25)
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "server.log"
+        with running_server("--request-timeout", str(args.request_timeout), log=log) as (base, _):
+            port = int(base.rsplit(":", 1)[1])
             held = []
             for _ in range(args.connections):
                 client = socket.create_connection(("127.0.0.1", port))
@@ -81,9 +53,6 @@ def main() -> None:
                 except TimeoutError:
                     pass
                 client.close()
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=30)
         tracebacks = log.read_text().count("Traceback")
     print(
         "| half-open requests held | health while held | closed after the deadline | tracebacks in the log |"
