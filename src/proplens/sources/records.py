@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import itertools
 import json
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -171,11 +169,3 @@ def read_parquet(path: Path, limits: Limits) -> Iterator[Loaded | Problem]:
                 yield _record(record, f"{origin}#{number}", limits)
     except (pa.ArrowException, OSError) as error:
         yield Problem(origin, f"not a readable Parquet file: {str(error).splitlines()[0]}")
-
-
-def stdin_stream() -> BinaryIO:
-    return sys.stdin.buffer
-
-
-def bytes_stream(data: bytes) -> BinaryIO:
-    return io.BytesIO(data)
