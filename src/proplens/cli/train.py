@@ -47,13 +47,25 @@ def soup_command(
     print_json(training("soup")(runs, data, out, log=_log))
 
 
+@app.command("ensemble")
+@clean_errors
+def ensemble_command(
+    runs: Annotated[list[Path], typer.Argument(help="Exported run folders (encoder-fp32.onnx, model/).")],
+    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    out: Annotated[Path, typer.Option(help="Run folder for the ensemble (exported to OUT/model/).")],
+) -> None:
+    """Run several models' encoders side by side as one model (an output ensemble), tune it on dev and
+    export it."""
+    print_json(training("ensemble")(runs, data, out, log=_log))
+
+
 @app.command("export")
 @clean_errors
 def export_command(
     run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
     data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
 ) -> None:
-    """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
+    """Export a finished run again to RUN/model/ (fused ONNX, dynamic int8), tuned on dev."""
     print_json(training("export_run")(run, data, log=_log))
 
 
@@ -83,7 +95,7 @@ def model_command(
 
 
 def _model_lines(info: Any) -> list[str]:
-    precision = "int8-stored weights, fp32 arithmetic" if info.quantized else "fp32"
+    precision = "int8 (dynamic, 7-bit weights)" if info.quantized else "fp32"
     lines = [
         f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
         f"windows of {info.max_tokens} tokens (overlap {info.overlap})"

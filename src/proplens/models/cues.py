@@ -16,6 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from proplens.models.dataset import token_range
+
 __all__ = ["CUE_MARGIN", "MAX_CUES", "cue_words"]
 
 MAX_CUES = 3
@@ -34,11 +36,15 @@ def cue_words(
 ) -> tuple[tuple[int, int], ...]:
     """Character ranges of the cue words of the fragment ``text[start:end]``."""
     scored = []
+    found = token_range(offsets, start, end)
+    if found is None:
+        return ()
+    nearby = range(*found)  # a token that overlaps a word of the fragment overlaps the fragment
     for match in _WORD.finditer(text, start, end):
         inside = [
             float(probabilities[i])
-            for i, (a, b) in enumerate(offsets)
-            if a < match.end() and match.start() < b and b > a
+            for i in nearby
+            if offsets[i][0] < match.end() and match.start() < offsets[i][1] and offsets[i][1] > offsets[i][0]
         ]
         if inside:
             scored.append((max(inside), match.start(), match.end()))

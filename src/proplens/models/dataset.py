@@ -60,8 +60,7 @@ def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
 
 def token_range(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
     """Tokens ``[token_start, token_end)`` overlapping characters ``[start, end)``; None if none does."""
-    ends = [o[1] for o in offsets]
-    token_start = bisect.bisect_right(ends, start)
+    token_start = bisect.bisect_right(offsets, start, key=lambda o: o[1])
     token_end = token_start
     while token_end < len(offsets) and offsets[token_end][0] < end:
         token_end += 1

@@ -24,7 +24,7 @@ from proplens.models.cues import cue_words
 from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
 from proplens.models.features import FEATURE_NAMES, span_features
-from proplens.models.heads import TechniqueHead, pool, softmax
+from proplens.models.heads import EnsembleHead, TechniqueHead, load_head, pool, softmax
 from proplens.models.windows import TokenizedText, Window, load_tokenizer, plan_windows, stitch, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
 
@@ -138,7 +138,7 @@ class Detector:
         self,
         tokenizer: Any,
         encoder: Encoder,
-        head: TechniqueHead,
+        head: TechniqueHead | EnsembleHead,
         info: ModelInfo,
         *,
         batch_size: int = 16,
@@ -349,12 +349,12 @@ def _nearest_token(offsets: Sequence[tuple[int, int]], start: int) -> tuple[int,
     return index, index + 1
 
 
-def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_size: int = 1) -> Detector:
+def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_size: int = 16) -> Detector:
     """Load a model directory (``None`` or ``"default"``: the shipped model) for ONNX inference.
 
-    Windows go through the encoder one at a time by default. The fp32 arithmetic makes results independent
-    of batch-mates (batches of 4 and 16 gave bit-identical outputs on dev), but on two cores batching buys
-    no speed: the encoder is bound by its matrix products (dev: 11.0-11.4 s for 25 articles at any size).
+    `threads` windows are encoded at once (0: one per core), each alone on one core (see `OnnxEncoder`),
+    so a window's outputs do not depend on `batch_size` or on the other articles; `batch_size` is how
+    many windows are handed over together (and how often a cancelled analysis is noticed).
     """
     from proplens.models.onnx_encoder import OnnxEncoder
 
@@ -365,8 +365,11 @@ def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_siz
     if missing:
         raise ModelError(f"{directory} is not a proplens model directory (missing {', '.join(missing)})")
     info = ModelInfo.read(directory / INFO_FILE)
-    with np.load(directory / HEAD_FILE) as weights:
-        head = TechniqueHead({k: weights[k] for k in weights.files})
+    try:
+        with np.load(directory / HEAD_FILE) as weights:
+            head = load_head({k: weights[k] for k in weights.files})
+    except (OSError, ValueError) as error:
+        raise ModelError(f"cannot read {directory / HEAD_FILE}: {error}") from None
     tokenizer = load_tokenizer(directory / TOKENIZER_FILE)
     encoder = OnnxEncoder(directory / ENCODER_FILE, threads=threads)
     return Detector(tokenizer, encoder, head, info, batch_size=batch_size)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from proplens.errors import ModelError
 from proplens.models.config import TrainConfig
 from proplens.models.detector import (
     ENCODER_FILE,
@@ -27,7 +28,7 @@ from proplens.models.detector import (
     Detector,
     ModelInfo,
 )
-from proplens.models.heads import softmax
+from proplens.models.heads import EnsembleHead, TechniqueHead, softmax
 from proplens.models.onnx_encoder import OnnxEncoder
 from proplens.models.predict import (
     calibrate,
@@ -40,7 +41,7 @@ from proplens.models.predict import (
 )
 from proplens.models.windows import tokenize
 
-__all__ = ["export_onnx", "finalize", "optimize", "quantize"]
+__all__ = ["ensemble_graph", "export_onnx", "finalize", "finish", "optimize", "quantize"]
 
 DECODING_RULES: dict[str, Any] = {"decoder": "viterbi", "trim": True}
 """How spans are decoded (models/decoding.py), chosen on dev (MODEL_CARD.md, "What was tried"): the
@@ -98,49 +99,38 @@ def optimize(source: Path, target: Path, *, num_heads: int, hidden_size: int) ->
 
 
 def quantize(source: Path, target: Path) -> None:
-    """Store every weight matrix as int8 (symmetric, one scale per output column); compute in fp32.
+    """int8 arithmetic that every x86-64 CPU computes alike: dynamic quantisation (u8 activations, s8
+    weights with one scale per output column) with the weights' range reduced to 7 bits.
 
-    Each matrix becomes an int8 initializer and a DequantizeLinear node, which onnxruntime folds back into
-    an fp32 constant when the session is created (`OnnxEncoder`), so the file is a quarter of the fp32
-    graph and the arithmetic is fp32. Why not int8 arithmetic: with dynamically quantised activations, a
-    1-ulp difference between two CPUs' float kernels (SSE, AVX2, AVX-512) can move a tensor's zero point
-    and shift every value in it, and AVX2's u8 x s8 kernel saturates where VNNI's does not; int8 models
-    then gave other spans on other CPUs. In fp32 the CPUs differ by float rounding (1e-6). See
-    docs/detector.md.
+    Why 7 bits: onnxruntime's AVX2 kernel without VNNI (`vpmaddubsw`) adds pairs of u8 x s8 products in
+    16 bits and saturates when they pass 32,767; with weights in [-64, 64] the largest pair is
+    2 x 255 x 64 = 32,640, so AVX2, AVX-512 VNNI and SSE4.2 all compute the exact integer sums. Each
+    activation tensor's scale comes from that tensor, so `OnnxEncoder` runs every window alone (batch-mates
+    or padding would change it). The span tagger's last projection (384 x 3) stays fp32: it is tiny, and
+    its outputs are the probabilities the decoder thresholds. Measured (docs/detector.md): tag logits
+    within 1e-6 between a native AVX-512 VNNI CPU and qemu's Haswell (AVX2) and Nehalem (SSE4.2) CPUs;
+    without the 7-bit range, 0.28 apart on Haswell.
     """
     import onnx
-    from onnx import helper, numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = onnx.load(str(source))
-    graph = model.graph
-    initializers, dequantize = [], []
-    for initializer in graph.initializer:
-        weight = numpy_helper.to_array(initializer)
-        if weight.dtype != np.float32 or weight.ndim != 2 or weight.size < 4096:
-            initializers.append(initializer)
-            continue
-        scale = (np.abs(weight).max(axis=0) / 127.0).astype(np.float32)
-        scale[scale == 0] = 1.0
-        values = np.clip(np.round(weight / scale), -127, 127).astype(np.int8)
-        name = initializer.name
-        initializers += [
-            numpy_helper.from_array(values, f"{name}_int8"),
-            numpy_helper.from_array(scale, f"{name}_scale"),
-        ]
-        dequantize.append(
-            helper.make_node(
-                "DequantizeLinear",
-                [f"{name}_int8", f"{name}_scale"],
-                [name],
-                axis=1,
-                name=f"{name}_dequantize",
-            )
-        )
-    nodes = list(graph.node)
-    del graph.initializer[:], graph.node[:]
-    graph.initializer.extend(initializers)
-    graph.node.extend(dequantize + nodes)
-    onnx.save(model, str(target))
+    for index, node in enumerate(model.graph.node):
+        node.name = node.name or f"{node.op_type}_{index}"  # the exclusion list below goes by name
+    keep_fp32 = [
+        n.name
+        for n in model.graph.node
+        if n.op_type == "MatMul" and any(x == "hidden" or x.endswith("/hidden") for x in n.input)
+    ]
+    quantize_dynamic(
+        model,
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        reduce_range=True,
+        nodes_to_exclude=keep_fp32,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 def max_logit_difference(
@@ -157,16 +147,6 @@ def max_logit_difference(
         spans = max(spans, float(np.abs(span_a - span_b)[keep].max()))
         hidden = max(hidden, float(np.abs(hid_a - hid_b)[keep].max()))
     return {"tag_logits": tags, "span_probabilities": spans, "hidden": hidden}
-
-
-def one_window_at_a_time(encoder: Any) -> Any:
-    """The encoder fed window by window: batch-mates cannot move dynamic activation scales."""
-
-    def run(ids: np.ndarray[Any, Any], mask: np.ndarray[Any, Any]) -> tuple[Any, Any]:
-        outputs = [encoder(ids[i : i + 1], mask[i : i + 1]) for i in range(len(ids))]
-        return np.concatenate([o[0] for o in outputs]), np.concatenate([o[1] for o in outputs])
-
-    return run
 
 
 REFERENCE_TEXTS = (
@@ -204,20 +184,10 @@ def parity_batches(detector: Detector, articles: Any) -> list[tuple[Any, Any]]:
 def finalize(
     network: Any, tokenizer: Any, config: TrainConfig, corpus: Any, out: Path, *, log: Any = print
 ) -> dict[str, Any]:
-    """Export fp32 and int8 ONNX, tune the int8 model's operating point on dev, score all three variants
-    there, measure parity, write ``<out>/model``."""
+    """Export the torch network to a fused fp32 graph, then `finish` it (int8, dev tuning, scores)."""
     from proplens.models.network import TorchEncoder
 
-    info = ModelInfo(
-        max_tokens=config.max_tokens,
-        overlap=config.overlap,
-        base_encoder=config.base_encoder,
-        quantized=True,
-        **DECODING_RULES,
-    )
-    torch_detector = Detector(tokenizer, TorchEncoder(network), network.numpy_head(), info, batch_size=16)
-    model_dir = out / "model"
-    model_dir.mkdir(parents=True, exist_ok=True)
+    torch_encoder = TorchEncoder(network)
     exported, fp32 = out / "encoder-fp32-unfused.onnx", out / "encoder-fp32.onnx"
     export_onnx(network, exported)
     encoder_config = network.encoder.config
@@ -227,20 +197,44 @@ def finalize(
         num_heads=int(encoder_config.num_attention_heads),
         hidden_size=int(encoder_config.hidden_size),
     )
+    return finish(
+        fp32, network.numpy_head(), tokenizer, config, corpus, out, torch_encoder=torch_encoder, log=log
+    )
+
+
+def finish(
+    fp32: Path,
+    head: TechniqueHead | EnsembleHead,
+    tokenizer: Any,
+    config: TrainConfig,
+    corpus: Any,
+    out: Path,
+    *,
+    torch_encoder: Any = None,
+    log: Any = print,
+) -> dict[str, Any]:
+    """From a fused fp32 graph and its technique head to ``<out>/model``: int8 graph, the operating point
+    tuned on dev (and cross-validated), calibration, dev scores of every variant, parity, reference
+    outputs. ``<out>`` must hold ``tokenizer.json`` and ``train.toml``."""
+    info = ModelInfo(
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+        base_encoder=config.base_encoder,
+        quantized=True,
+        **DECODING_RULES,
+    )
+    model_dir = out / "model"
+    model_dir.mkdir(parents=True, exist_ok=True)
     quantize(fp32, model_dir / ENCODER_FILE)
     onnx32 = OnnxEncoder(fp32)
     onnx8 = OnnxEncoder(model_dir / ENCODER_FILE)
-    windows = parity_batches(torch_detector, corpus.dev_articles)
-    results: dict[str, Any] = {
-        "parity": {
-            "onnx_fp32_vs_torch": max_logit_difference(torch_detector.encoder, onnx32, windows),
-            "onnx_int8_vs_onnx_fp32": max_logit_difference(onnx32, one_window_at_a_time(onnx8), windows),
-            "onnx_int8_vs_torch": max_logit_difference(
-                torch_detector.encoder, one_window_at_a_time(onnx8), windows
-            ),
-        }
-    }
-    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
+    windows = parity_batches(Detector(tokenizer, onnx32, head, info), corpus.dev_articles)
+    parity = {"onnx_int8_vs_onnx_fp32": max_logit_difference(onnx32, onnx8, windows)}
+    results: dict[str, Any] = {"parity": parity}
+    if torch_encoder is not None:
+        parity["onnx_fp32_vs_torch"] = max_logit_difference(torch_encoder, onnx32, windows)
+        parity["onnx_int8_vs_torch"] = max_logit_difference(torch_encoder, onnx8, windows)
+    shipped = Detector(tokenizer, onnx8, head, info)
     shipped_encoded = encode_all(shipped, corpus.dev_articles)
     if info.decoder == "viterbi":
         point = tune_viterbi(shipped, shipped_encoded, corpus.dev_gold)
@@ -250,12 +244,12 @@ def finalize(
     else:
         point = tune_operating_point(shipped, shipped_encoded, corpus.dev_gold, **FINE_GRID)
         info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
-    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
+    shipped = Detector(tokenizer, onnx8, head, info)
     point.update(tune_repetition_boost(shipped, shipped_encoded, corpus.dev_gold))
     info = replace(info, repetition_boost=point["repetition_boost"])
     results["operating_point"] = point
     log(f"operating point (tuned on dev, int8): {point}")
-    shipped = Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1)
+    shipped = Detector(tokenizer, onnx8, head, info)
     results["cross_validated"] = cross_validated_si(shipped, shipped_encoded, corpus.dev_gold)
     log(f"SI, operating point tuned on the other folds (5-fold over dev): {results['cross_validated']}")
     calibration = calibrate(shipped, shipped_encoded, corpus.dev_gold)
@@ -268,23 +262,70 @@ def finalize(
         f"(uncalibrated {calibration['span_ece_uncalibrated']:.4f}), "
         f"technique ECE {calibration['technique_ece_cross_validated']:.4f}"
     )
-    for name, encoder in (("torch", torch_detector.encoder), ("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
-        batch_size = 16 if name == "torch" else 1  # see load_detector: int8 results depend on batch-mates
-        detector = Detector(tokenizer, encoder, torch_detector.head, info, batch_size=batch_size)
+    variants = [("torch", torch_encoder)] if torch_encoder is not None else []
+    for name, encoder in (*variants, ("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
+        detector = Detector(tokenizer, encoder, head, info)
         encoded = shipped_encoded if name == "onnx_int8" else encode_all(detector, corpus.dev_articles)
         results[name] = dev_scores(detector, encoded, corpus.dev_gold)
         log(f"{name} dev: {_brief(results[name])}")
 
-    reference = reference_outputs(Detector(tokenizer, onnx8, torch_detector.head, info, batch_size=1))
-    reference["fp32_span_probabilities"] = reference_outputs(
-        Detector(tokenizer, onnx32, torch_detector.head, info, batch_size=1)
-    )["span_probabilities"]
-    np.savez(model_dir / HEAD_FILE, **torch_detector.head.state())  # type: ignore[arg-type]
+    reference = reference_outputs(Detector(tokenizer, onnx8, head, info))
+    reference["fp32_span_probabilities"] = reference_outputs(Detector(tokenizer, onnx32, head, info))[
+        "span_probabilities"
+    ]
+    np.savez(model_dir / HEAD_FILE, **head.state())  # type: ignore[arg-type]
     shutil.copy(out / TOKENIZER_FILE, model_dir / TOKENIZER_FILE)
     shutil.copy(out / "train.toml", model_dir / "train.toml")
     replace(info, dev_scores=results, reference=reference).write(model_dir / INFO_FILE)
     log(f"wrote {model_dir}: {sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6:.1f} MB")
     return results
+
+
+def ensemble_graph(sources: list[Path], target: Path) -> None:
+    """One graph running several fused fp32 encoder graphs side by side on the same token ids.
+
+    Outputs: ``tag_logits``, the log of the members' mean tag probabilities (so a softmax gives that mean),
+    and ``hidden``, the members' token vectors one after the other (`heads.EnsembleHead` splits them).
+    One graph, one session: the members share onnxruntime's start-up and each window is still one call.
+    """
+    import onnx
+    from onnx import compose, helper, numpy_helper
+
+    if len(sources) < 2:
+        raise ModelError("an ensemble needs at least two members")
+    nodes: list[Any] = []
+    initializers: list[Any] = []
+    opsets: dict[str, int] = {}
+    first = onnx.load(str(sources[0]))
+    for i, source in enumerate(sources):
+        member = compose.add_prefix(onnx.load(str(source)), f"m{i}/")
+        shared = {f"m{i}/input_ids": "input_ids", f"m{i}/attention_mask": "attention_mask"}
+        for node in member.graph.node:
+            for k, name in enumerate(node.input):
+                node.input[k] = shared.get(name, name)
+            nodes.append(node)
+        initializers.extend(member.graph.initializer)
+        for opset in member.opset_import:
+            opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
+    count = len(sources)
+    nodes += [
+        helper.make_node("Softmax", [f"m{i}/tag_logits"], [f"m{i}/tag_p"], axis=-1) for i in range(count)
+    ]
+    initializers.append(numpy_helper.from_array(np.array(count, dtype=np.float32), "ensemble_members"))
+    nodes += [
+        helper.make_node("Sum", [f"m{i}/tag_p" for i in range(count)], ["ensemble_tag_sum"]),
+        helper.make_node("Div", ["ensemble_tag_sum", "ensemble_members"], ["ensemble_tag_mean"]),
+        helper.make_node("Log", ["ensemble_tag_mean"], ["tag_logits"]),
+        helper.make_node("Concat", [f"m{i}/hidden" for i in range(count)], ["hidden"], axis=-1),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("tag_logits", onnx.TensorProto.FLOAT, ["batch", "tokens", 3]),
+        helper.make_tensor_value_info("hidden", onnx.TensorProto.FLOAT, ["batch", "tokens", "hidden"]),
+    ]
+    graph = helper.make_graph(nodes, "proplens-ensemble", list(first.graph.input), outputs, initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()])
+    model.ir_version = first.ir_version
+    onnx.save(model, str(target))
 
 
 def _brief(scores: dict[str, float]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["TechniqueHead", "pool", "softmax"]
+__all__ = ["EnsembleHead", "TechniqueHead", "load_head", "pool", "softmax"]
 
 Array = NDArray[np.float32]
 
@@ -68,3 +68,54 @@ class TechniqueHead:
         if self.w3 is not None and self.b3 is not None:
             state.update(w3=self.w3, b3=self.b3)
         return state
+
+
+class EnsembleHead:
+    """The mean logits of several members' technique heads, for an encoder graph that runs several
+    encoders side by side and concatenates their token vectors (see `export.ensemble_graph`).
+
+    Member *i* reads the *i*-th slice of every pooled part: `pool` gives ``[mean, first, last]`` of the
+    concatenated vectors, so each part holds the members' vectors one after the other.
+    """
+
+    def __init__(self, members: list[TechniqueHead]) -> None:
+        if not members or len({m.n_techniques for m in members}) != 1:
+            raise ValueError("an ensemble needs members with the same techniques")
+        self.members = members
+
+    @property
+    def n_techniques(self) -> int:
+        return self.members[0].n_techniques
+
+    def logits(self, pooled: Array, features: Array) -> Array:
+        count = len(self.members)
+        part = pooled.shape[1] // 3
+        size = part // count
+        total = np.zeros((pooled.shape[0], self.n_techniques), dtype=np.float32)
+        for i, member in enumerate(self.members):
+            mine = np.concatenate(
+                [pooled[:, j * part + i * size : j * part + (i + 1) * size] for j in range(3)], axis=1
+            )
+            total += member.logits(mine, features)
+        averaged: Array = (total / count).astype(np.float32)
+        return averaged
+
+    def probabilities(self, pooled: Array, features: Array) -> Array:
+        return softmax(self.logits(pooled, features))
+
+    def state(self) -> dict[str, Array]:
+        return {f"{i}.{k}": v for i, m in enumerate(self.members) for k, v in m.state().items()}
+
+
+def load_head(weights: Mapping[str, Array]) -> TechniqueHead | EnsembleHead:
+    """The head stored in ``technique_head.npz``: plain keys (``w1``...) for one model, numbered keys
+    (``0.w1``, ``1.w1``...) for an ensemble."""
+    if all("." not in k for k in weights):
+        return TechniqueHead(weights)
+    members: dict[int, dict[str, Array]] = {}
+    for key, value in weights.items():
+        index, _, name = key.partition(".")
+        if not index.isdigit() or not name:
+            raise ValueError(f"unexpected technique head weight {key!r}")
+        members.setdefault(int(index), {})[name] = value
+    return EnsembleHead([TechniqueHead(members[i]) for i in sorted(members)])

@@ -309,6 +309,54 @@ def soup(
     return finalize(network, tokenizer, config, corpus, out, log=log)
 
 
+def ensemble(
+    runs: Sequence[str | Path], data: str | Path, out: str | Path, *, log: Log = print
+) -> dict[str, Any]:
+    """An output ensemble of exported runs: one graph that runs their encoders side by side on each window
+    (mean tag probabilities, token vectors side by side), the mean of their technique heads' logits, then
+    the usual int8, dev tuning and scores (`export.finish`).
+
+    Unlike a soup it costs one encoder pass per member, and unlike a soup it works for runs that do not
+    share a basin (other seeds, other heads). The runs must share the tokenizer and the window settings.
+    """
+    from proplens.models.config import load_config
+    from proplens.models.detector import HEAD_FILE
+    from proplens.models.export import ensemble_graph, finish
+    from proplens.models.heads import EnsembleHead, TechniqueHead, load_head
+
+    folders = [Path(r) for r in runs]
+    if len(folders) < 2:
+        raise ModelError("an ensemble needs at least two runs")
+    needed = ("encoder-fp32.onnx", f"model/{HEAD_FILE}", "train.toml", "tokenizer.json")
+    missing = [f"{f}/{n}" for f in folders for n in needed if not (f / n).is_file()]
+    if missing:
+        raise ModelError(f"not an exported run (proplens export RUN): no {', '.join(missing)}")
+    configs = [load_config(f / "train.toml") for f in folders]
+    if len({(c.max_tokens, c.overlap) for c in configs}) != 1:
+        raise ModelError("the runs read articles in different windows (max_tokens, overlap)")
+    if len({(f / "tokenizer.json").read_bytes() for f in folders}) != 1:
+        raise ModelError("the runs do not share one tokenizer")
+    heads = []
+    for folder in folders:
+        with np.load(folder / "model" / HEAD_FILE) as weights:
+            head = load_head({k: weights[k] for k in weights.files})
+        if not isinstance(head, TechniqueHead):
+            raise ModelError(f"{folder} is an ensemble already; name its members instead")
+        heads.append(head)
+    corpus = load_training_data(data, configs[0])
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tokenizer.json").write_bytes((folders[0] / "tokenizer.json").read_bytes())
+    write_config(out / "train.toml", configs[0])
+    with (out / "train.toml").open("a", encoding="utf-8") as recipe:
+        recipe.write(
+            f"# an output ensemble of the runs {', '.join(str(f) for f in folders)} (proplens ensemble)\n"
+        )
+    ensemble_graph([f / "encoder-fp32.onnx" for f in folders], out / "encoder-fp32.onnx")
+    tokenizer = load_tokenizer(out / "tokenizer.json")
+    return finish(out / "encoder-fp32.onnx", EnsembleHead(heads), tokenizer, configs[0], corpus, out, log=log)
+
+
 def export_run(run: str | Path, data: str | Path, *, log: Log = print) -> dict[str, Any]:
     """Export a finished run again (``RUN/best.pt`` -> ``RUN/model/``): ONNX, fusion, int8, dev tuning.
 

@@ -1,0 +1,98 @@
+"""Export steps that work on ONNX graphs alone: the ensemble graph and the int8 quantisation rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import helper, numpy_helper
+
+from proplens.errors import ModelError
+from proplens.models.export import ensemble_graph, quantize
+
+HIDDEN = 32
+
+
+def _tiny_encoder(path: Path, seed: int) -> None:
+    """ids -> hidden (an embedding lookup, then a 32x32 projection) -> tag logits: the encoder graph's shape."""
+    rng = np.random.default_rng(seed)
+    weights = {
+        "embedding": rng.normal(size=(50, HIDDEN)),
+        "projection": rng.normal(size=(HIDDEN, HIDDEN)) / np.sqrt(HIDDEN),
+        "tagger": rng.normal(size=(HIDDEN, 3)) / np.sqrt(HIDDEN),
+    }
+    nodes = [
+        helper.make_node("Gather", ["embedding", "input_ids"], ["embedded"]),
+        helper.make_node("MatMul", ["embedded", "projection"], ["hidden"]),
+        helper.make_node("MatMul", ["hidden", "tagger"], ["tag_logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "tiny",
+        [
+            helper.make_tensor_value_info("input_ids", onnx.TensorProto.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("attention_mask", onnx.TensorProto.INT64, ["batch", "tokens"]),
+        ],
+        [
+            helper.make_tensor_value_info("tag_logits", onnx.TensorProto.FLOAT, ["batch", "tokens", 3]),
+            helper.make_tensor_value_info("hidden", onnx.TensorProto.FLOAT, ["batch", "tokens", HIDDEN]),
+        ],
+        [numpy_helper.from_array(v.astype(np.float32), k) for k, v in weights.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+
+
+def _run(path: Path, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    tags, hidden = session.run(
+        ["tag_logits", "hidden"], {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    )
+    return tags, hidden
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
+
+
+def test_the_ensemble_graph_averages_tag_probabilities_and_keeps_each_members_vectors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    members = [tmp_path / "a.onnx", tmp_path / "b.onnx"]
+    for seed, path in enumerate(members):
+        _tiny_encoder(path, seed)
+    ensemble_graph(members, tmp_path / "ensemble.onnx")
+    ids = np.array([[1, 7, 9, 3]], dtype=np.int64)
+    (tags_a, hidden_a), (tags_b, hidden_b) = (_run(p, ids) for p in members)
+    tags, hidden = _run(tmp_path / "ensemble.onnx", ids)
+    assert np.allclose(_softmax(tags), (_softmax(tags_a) + _softmax(tags_b)) / 2, atol=1e-6)
+    assert np.array_equal(hidden, np.concatenate([hidden_a, hidden_b], axis=-1))
+
+
+def test_an_ensemble_needs_two_members(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _tiny_encoder(tmp_path / "a.onnx", 0)
+    with pytest.raises(ModelError, match="at least two"):
+        ensemble_graph([tmp_path / "a.onnx"], tmp_path / "e.onnx")
+
+
+def test_quantize_keeps_each_tagger_in_fp32_and_the_rest_in_seven_bits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    members = [tmp_path / "a.onnx", tmp_path / "b.onnx"]
+    for seed, path in enumerate(members):
+        _tiny_encoder(path, seed)
+    ensemble_graph(members, tmp_path / "ensemble.onnx")
+    quantize(tmp_path / "ensemble.onnx", tmp_path / "int8.onnx")
+    model = onnx.load(str(tmp_path / "int8.onnx"))
+    plain = [n for n in model.graph.node if n.op_type == "MatMul"]
+    assert sorted(n.input[0] for n in plain) == ["m0/hidden", "m1/hidden"]
+    assert any(n.op_type == "MatMulInteger" for n in model.graph.node)
+    for initializer in model.graph.initializer:
+        if initializer.data_type == onnx.TensorProto.INT8:
+            values = numpy_helper.to_array(initializer)
+            assert np.abs(values.astype(np.int32)).max() <= 64
+    ids = np.array([[1, 7, 9, 3]], dtype=np.int64)
+    tags8, _ = _run(tmp_path / "int8.onnx", ids)
+    tags32, _ = _run(tmp_path / "ensemble.onnx", ids)
+    assert np.abs(_softmax(tags8) - _softmax(tags32)).max() < 0.05
