@@ -3,8 +3,8 @@
 Prints one row per variant: articles/s, tokens/s and peak RSS, each variant measured in a fresh child
 process so that peak memory is its own. Variants:
 
-- ``onnx-int8``: the shipped default model (fused graph, dynamic int8 with 7-bit weights, each window
-  alone on one core, windows side by side on ``--threads`` cores), as `proplens predict` runs it;
+- ``onnx-int8``: the shipped default model (fused graph, int8-stored weights, fp32 arithmetic, each
+  window alone on one core, windows side by side on ``--threads`` cores), as `proplens predict` runs it;
 - ``onnx-fp32``: the same network exported without fusion or int8 storage (needs the train extra);
 - ``torch-fp32``: the same network run by torch (train extra);
 - ``roberta-large-torch``: the same pipeline with a randomly initialised encoder of RoBERTa-large size

@@ -1,12 +1,11 @@
-"""The ONNX encoder: each window alone, so neither padding, batch-mates nor threads change its outputs, and
-int8 weights kept in 7 bits so that no CPU's int8 kernel saturates (see models/export.py, `quantize`)."""
+"""The ONNX encoder: each window alone, so neither padding, batch-mates nor threads change its outputs; and
+the shipped graph computes the way its model says (see models/export.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import onnx
 import pytest
-from onnx import numpy_helper
 
 from proplens.errors import ModelError
 from proplens.models.detector import DEFAULT_MODEL_DIR, ENCODER_FILE
@@ -52,21 +51,15 @@ def test_threads_do_not_change_the_outputs() -> None:
     assert np.array_equal(one[0], four[0]) and np.array_equal(one[1], four[1])
 
 
-def test_int8_weights_stay_in_seven_bits_so_no_cpu_saturates() -> None:
-    """AVX2 without VNNI adds pairs of u8 x s8 products in 16 bits: |w| <= 64 keeps 2 x 255 x 64 below
-    32,767. A graph exported without the reduced range fails here."""
+def test_the_shipped_graph_stores_int8_weights_and_computes_in_fp32() -> None:
+    """int8 arithmetic gave other spans on other CPUs (docs/detector.md); a graph with int8 kernels in it
+    fails here."""
     model = onnx.load(str(GRAPH))
-    weights = [
-        numpy_helper.to_array(i) for i in model.graph.initializer if i.data_type == onnx.TensorProto.INT8
-    ]
-    assert len(weights) >= 18, "the shipped graph should hold the encoder's matrices as int8"
-    for weight in weights:
-        if weight.ndim == 2:
-            assert np.abs(weight.astype(np.int32)).max() <= 64
-            pairs = 2 * 255 * np.abs(weight.astype(np.int64)).max()
-            assert pairs <= 32_767
     operators = {node.op_type for node in model.graph.node}
-    assert operators & {"MatMulInteger", "DynamicQuantizeMatMul", "QAttention"}
+    assert "DequantizeLinear" in operators
+    assert not operators & {"MatMulInteger", "DynamicQuantizeMatMul", "QAttention", "QLinearMatMul"}
+    stored = [i for i in model.graph.initializer if i.data_type == onnx.TensorProto.INT8]
+    assert len(stored) >= 18
 
 
 def test_a_file_that_is_not_a_graph_is_a_model_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -68,15 +68,16 @@ def test_reproduces_the_outputs_recorded_at_export_on_this_cpu() -> None:
 
 
 def test_int8_span_probabilities_stay_close_to_fp32() -> None:
-    """Quantisation moves a span probability by at most 0.05 (0.043 measured over dev windows at export);
-    saturating int8 kernels would move them by up to 0.3 in a logit on some CPUs and not on others."""
+    """Quantisation with 7-bit weights moves a span probability by at most 0.1 (0.067 was the largest
+    over the dev windows compared at export). Saturation is ruled out by the 7-bit range itself
+    (test_models_onnx_encoder) and by the same outputs on emulated CPUs (test_models_portable)."""
     detector = load_detector()
     here = reference_outputs(detector)["span_probabilities"]
     fp32 = detector.info.reference["fp32_span_probabilities"]
     for mine, theirs in zip(here, fp32, strict=True):
-        assert np.abs(np.asarray(mine) - np.asarray(theirs)).max() <= 0.05
+        assert np.abs(np.asarray(mine) - np.asarray(theirs)).max() <= 0.1
     parity = detector.info.dev_scores["parity"]["onnx_int8_vs_onnx_fp32"]
-    assert parity["span_probabilities"] <= 0.05
+    assert parity["span_probabilities"] <= 0.1
 
 
 def test_an_article_gets_the_same_result_whatever_it_is_analysed_with() -> None:

@@ -1,4 +1,4 @@
-"""`proplens train`, `soup`, `export` and `model`: making a detector and looking at one."""
+"""`proplens train`, `soup`, `ensemble`, `export` and `model`: making a detector and looking at one."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def export_command(
     run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
     data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
 ) -> None:
-    """Export a finished run again to RUN/model/ (fused ONNX, dynamic int8), tuned on dev."""
+    """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
     print_json(training("export_run")(run, data, log=_log))
 
 
@@ -95,7 +95,7 @@ def model_command(
 
 
 def _model_lines(info: Any) -> list[str]:
-    precision = "int8 (dynamic, 7-bit weights)" if info.quantized else "fp32"
+    precision = "int8-stored weights, fp32 arithmetic" if info.quantized else "fp32"
     lines = [
         f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
         f"windows of {info.max_tokens} tokens (overlap {info.overlap})"

@@ -99,38 +99,48 @@ def optimize(source: Path, target: Path, *, num_heads: int, hidden_size: int) ->
 
 
 def quantize(source: Path, target: Path) -> None:
-    """int8 arithmetic that every x86-64 CPU computes alike: dynamic quantisation (u8 activations, s8
-    weights with one scale per output column) with the weights' range reduced to 7 bits.
+    """Store every weight matrix as int8 (symmetric, one scale per output column); compute in fp32.
 
-    Why 7 bits: onnxruntime's AVX2 kernel without VNNI (`vpmaddubsw`) adds pairs of u8 x s8 products in
-    16 bits and saturates when they pass 32,767; with weights in [-64, 64] the largest pair is
-    2 x 255 x 64 = 32,640, so AVX2, AVX-512 VNNI and SSE4.2 all compute the exact integer sums. Each
-    activation tensor's scale comes from that tensor, so `OnnxEncoder` runs every window alone (batch-mates
-    or padding would change it). The span tagger's last projection (384 x 3) stays fp32: it is tiny, and
-    its outputs are the probabilities the decoder thresholds. Measured (docs/detector.md): tag logits
-    within 1e-6 between a native AVX-512 VNNI CPU and qemu's Haswell (AVX2) and Nehalem (SSE4.2) CPUs;
-    without the 7-bit range, 0.28 apart on Haswell.
+    Each matrix becomes an int8 initializer and a DequantizeLinear node, which onnxruntime folds back into
+    an fp32 constant when the session is created (`OnnxEncoder`), so the file is a quarter of the fp32
+    graph and the arithmetic is fp32: CPUs differ by float rounding (1e-6), so every CPU gives the same
+    spans and scores. Why not int8 arithmetic: onnxruntime's int8 kernels and the float kernels around
+    them differ between instruction sets, and int8 models gave other spans on other CPUs, even with
+    7-bit weights that rule out AVX2's saturation (docs/detector.md).
     """
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnx import helper, numpy_helper
 
     model = onnx.load(str(source))
-    for index, node in enumerate(model.graph.node):
-        node.name = node.name or f"{node.op_type}_{index}"  # the exclusion list below goes by name
-    keep_fp32 = [
-        n.name
-        for n in model.graph.node
-        if n.op_type == "MatMul" and any(x == "hidden" or x.endswith("/hidden") for x in n.input)
-    ]
-    quantize_dynamic(
-        model,
-        str(target),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        reduce_range=True,
-        nodes_to_exclude=keep_fp32,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    graph = model.graph
+    initializers, dequantize = [], []
+    for initializer in graph.initializer:
+        weight = numpy_helper.to_array(initializer)
+        if weight.dtype != np.float32 or weight.ndim != 2 or weight.size < 4096:
+            initializers.append(initializer)
+            continue
+        scale = (np.abs(weight).max(axis=0) / 127.0).astype(np.float32)
+        scale[scale == 0] = 1.0
+        values = np.clip(np.round(weight / scale), -127, 127).astype(np.int8)
+        name = initializer.name
+        initializers += [
+            numpy_helper.from_array(values, f"{name}_int8"),
+            numpy_helper.from_array(scale, f"{name}_scale"),
+        ]
+        dequantize.append(
+            helper.make_node(
+                "DequantizeLinear",
+                [f"{name}_int8", f"{name}_scale"],
+                [name],
+                axis=1,
+                name=f"{name}_dequantize",
+            )
+        )
+    nodes = list(graph.node)
+    del graph.initializer[:], graph.node[:]
+    graph.initializer.extend(initializers)
+    graph.node.extend(dequantize + nodes)
+    onnx.save(model, str(target))
 
 
 def max_logit_difference(

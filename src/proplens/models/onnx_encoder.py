@@ -1,11 +1,10 @@
 """Run the exported encoder graph with onnxruntime: token ids in, tag logits and token vectors out.
 
 Every window goes through the graph alone and unpadded, on one core, and windows run side by side on the
-others. Why one window per call: the shipped graph quantises each activation tensor with a scale taken from
-that tensor (dynamic int8, see `export.quantize`), so a batch-mate or padding would change a window's
-outputs; alone, a window's outputs depend only on its own tokens. Why one core per window: for matrices this
-small (126 tokens x 384), onnxruntime's threads cost more than they give; two windows on two cores ran 1.7x
-the tokens per second of one window on two (BENCHMARKS.md).
+others. Why: for matrices this small (126 tokens x 384), onnxruntime's threads inside one window pay less
+than whole windows on separate cores (fp32 on an AVX-512 CPU: 3,865 tokens/s on one core, 6,127 with two
+threads on one window, about 7,700 with two windows side by side; BENCHMARKS.md). And alone, a window's
+outputs cannot depend on its batch-mates or on padding.
 """
 
 from __future__ import annotations
@@ -39,8 +38,8 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        # int8-stored weights of older exports (DequantizeLinear of a constant) are folded into fp32
-        # constants at load time instead of being handed to int8 kernels that differ between CPUs
+        # int8-stored weights (DequantizeLinear of a constant) are folded into fp32 constants at load time
+        # instead of being handed to int8 kernels, which differ between CPUs (see export.quantize)
         options.add_session_config_entry("session.disable_quant_qdq", "1")
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

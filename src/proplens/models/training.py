@@ -310,7 +310,11 @@ def soup(
 
 
 def ensemble(
-    runs: Sequence[str | Path], data: str | Path, out: str | Path, *, log: Log = print
+    runs: Sequence[str | Path],
+    data: str | Path,
+    out: str | Path,
+    *,
+    log: Log = print,
 ) -> dict[str, Any]:
     """An output ensemble of exported runs: one graph that runs their encoders side by side on each window
     (mean tag probabilities, token vectors side by side), the mean of their technique heads' logits, then
@@ -343,18 +347,19 @@ def ensemble(
         if not isinstance(head, TechniqueHead):
             raise ModelError(f"{folder} is an ensemble already; name its members instead")
         heads.append(head)
-    corpus = load_training_data(data, configs[0])
+    config = configs[0]
+    corpus = load_training_data(data, config)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "tokenizer.json").write_bytes((folders[0] / "tokenizer.json").read_bytes())
-    write_config(out / "train.toml", configs[0])
+    write_config(out / "train.toml", config)
     with (out / "train.toml").open("a", encoding="utf-8") as recipe:
         recipe.write(
             f"# an output ensemble of the runs {', '.join(str(f) for f in folders)} (proplens ensemble)\n"
         )
     ensemble_graph([f / "encoder-fp32.onnx" for f in folders], out / "encoder-fp32.onnx")
     tokenizer = load_tokenizer(out / "tokenizer.json")
-    return finish(out / "encoder-fp32.onnx", EnsembleHead(heads), tokenizer, configs[0], corpus, out, log=log)
+    return finish(out / "encoder-fp32.onnx", EnsembleHead(heads), tokenizer, config, corpus, out, log=log)
 
 
 def export_run(run: str | Path, data: str | Path, *, log: Log = print) -> dict[str, Any]:
