@@ -28,9 +28,9 @@ PROPLENS = Path(sys.executable).with_name("proplens")
 
 STARTUP = {
     "import + detector": "import proplens; proplens.load_model()",
-    "import + detector + spaCy NER": (
+    "import + detector + spaCy pipeline": (
         "import proplens; proplens.load_model(); from proplens import nlp; "
-        "nlp._entity_pipeline(); nlp._sentencizer()"
+        "nlp._pipeline(); nlp._sentencizer()"
     ),
 }
 
@@ -59,7 +59,7 @@ def main() -> None:
     characters = sum(len(p.read_text(encoding="utf-8")) for p in articles)
     print(f"{len(articles)} articles, {characters:,} characters, from {args.articles}")
     # warm the file cache and Python's bytecode cache so the first row is not penalised
-    _child_run([sys.executable, "-c", STARTUP["import + detector + spaCy NER"]])
+    _child_run([sys.executable, "-c", STARTUP["import + detector + spaCy pipeline"]])
 
     print(f"\n{'start-up':34} {'median s':>9}")
     for name, code in STARTUP.items():

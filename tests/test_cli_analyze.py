@@ -151,3 +151,16 @@ def test_real_articles_end_to_end(examples: Path) -> None:
     for document in documents.values():
         jsonschema.validate(document, analysis_schema())
         assert document["spans"], document["article"]["id"]
+
+
+def test_no_fragment_in_the_real_articles_ends_on_a_function_word(examples: Path) -> None:
+    """What a reader noticed in earlier models ("and fair", "a wipe-out of any", "...elite. Instead")."""
+    code, out, err = run(examples, "--format", "jsonl", "--no-entities")
+    assert code == 0, err
+    for document in map(json.loads, out.splitlines()):
+        text = document["article"]["text"]
+        for span in document["spans"]:
+            fragment = text[span["start"] : span["end"]]
+            last = fragment.split()[-1].strip(",.;:").lower()
+            assert last not in {"and", "any", "instead", "the", "of", "or", "a"}, fragment
+            assert "\n" not in fragment, fragment

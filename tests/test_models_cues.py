@@ -45,3 +45,20 @@ def test_function_words_give_way_to_content_words() -> None:
     assert [text[a:b] for a, b in cue_words(text, offsets, probabilities, 0, 22)] == ["council"]
     only_function_words = cue_words(text, offsets, probabilities, 13, 14)
     assert [text[a:b] for a, b in only_function_words] == ["a"]  # nothing else to show
+
+
+def test_the_stop_words_are_spacys_without_importing_spacy() -> None:
+    import subprocess
+    import sys
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from proplens.models.cues import stop_words
+
+    assert stop_words() == frozenset(STOP_WORDS)
+    code = (
+        "import sys, proplens; from proplens.models.cues import stop_words; "
+        "proplens.load_model(); stop_words(); print('spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", "loading the detector imports spaCy again (1.9 s of start-up)"

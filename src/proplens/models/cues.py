@@ -9,12 +9,14 @@ what the model reacted to ("so-called", "bleed", "traitors"), not a proof that t
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from proplens.models.dataset import token_range
 
@@ -23,6 +25,28 @@ __all__ = ["CUE_MARGIN", "MAX_CUES", "cue_words"]
 MAX_CUES = 3
 CUE_MARGIN = 0.05
 """A word is a cue when its probability is within this of the fragment's best word."""
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words, read from their module file alone: ``import spacy`` (which importing
+    ``spacy.lang.en.stop_words`` triggers) costs about 1.9 s of start-up that a detector does not need."""
+    spec = importlib.util.find_spec("spacy")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / "lang" / "en" / "stop_words.py"
+        if path.is_file():
+            namespace: dict[str, object] = {}
+            exec(
+                compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace
+            )  # a plain set literal
+            words = namespace.get("STOP_WORDS")
+            if isinstance(words, set):
+                return frozenset(words)
+    from spacy.lang.en.stop_words import STOP_WORDS  # an unusual install: the slow way
+
+    return frozenset(STOP_WORDS)
+
 
 _WORD = re.compile("\\w+(?:[-'\u2019]\\w+)*")  # words, with inner hyphens and straight or curly apostrophes
 
@@ -48,7 +72,8 @@ def cue_words(
         ]
         if inside:
             scored.append((max(inside), match.start(), match.end()))
-    content = [item for item in scored if text[item[1] : item[2]].lower() not in STOP_WORDS]
+    stop = stop_words()
+    content = [item for item in scored if text[item[1] : item[2]].lower() not in stop]
     scored = content or scored
     if not scored:
         return ()
