@@ -75,9 +75,10 @@ ship:
 	mkdir -p src/proplens/models/default
 	cp $(RUN)/model/* src/proplens/models/default/
 
-## benchmark: speed and memory of the detector variants on ../shared/data/ptc/dev-articles
+## benchmark: speed and memory of the detector variants on ../shared/data/ptc/dev-articles, and the encoder alone
 benchmark: install
 	$(BIN)/python benchmarks/detector.py
+	$(BIN)/python benchmarks/encoder.py
 
 ## extension: the browser extension as dist/proplens-extension.zip (unzip, then "Load unpacked" in chrome://extensions)
 extension:

@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from proplens.errors import FormatError, ModelError
@@ -11,7 +12,7 @@ from proplens.models.detector import load_detector
 
 pytest.importorskip("torch")
 
-from proplens.models.training import resolve_base_encoder, soup, train
+from proplens.models.training import ensemble, resolve_base_encoder, soup, train
 
 
 def test_loss_decreases(tiny_run: tuple[Path, dict, list[str]]) -> None:
@@ -108,3 +109,31 @@ def test_soup_averages_runs_and_exports(tiny_run: tuple[Path, dict, list[str]], 
         soup([run], run.parent / "corpus", tmp_path / "x")
     with pytest.raises(ModelError, match="not a finished run"):
         soup([run, tmp_path / "nothing"], run.parent / "corpus", tmp_path / "x")
+
+
+def test_an_ensemble_of_a_run_with_itself_reads_like_the_run(
+    tiny_run: tuple[Path, dict, list[str]], tmp_path: Path
+) -> None:
+    """Two identical members: mean probabilities and mean head logits are the run's own, so the
+    ensemble's span probabilities and technique probabilities match it; its token vectors are twice as
+    wide."""
+    from proplens import Article
+    from proplens.models.detector import load_detector
+
+    run = tiny_run[0]
+    results = ensemble([run, run], run.parent / "corpus", tmp_path / "both", log=lambda _: None)
+    assert "onnx_int8" in results
+    assert "(proplens ensemble)" in (tmp_path / "both" / "train.toml").read_text(encoding="utf-8")
+    single, both = load_detector(run / "model"), load_detector(tmp_path / "both" / "model")
+    article = Article("a", "The corrupt mayor lied again. Vote them out! The mayor lied.")
+    one, two = single.encode([article])[0], both.encode([article])[0]
+    assert np.abs(one.span_probabilities - two.span_probabilities).max() < 1e-4
+    assert two.hidden.shape[1] == 2 * one.hidden.shape[1]
+    ranges = [(4, 17), (30, 44)]
+    assert np.abs(single.classify(one, ranges) - both.classify(two, ranges)).max() < 1e-3
+    with pytest.raises(ModelError, match="at least two"):
+        ensemble([run], run.parent / "corpus", tmp_path / "x")
+    with pytest.raises(ModelError, match="not an exported run"):
+        ensemble([run, tmp_path / "nothing"], run.parent / "corpus", tmp_path / "x")
+    with pytest.raises(ModelError, match="an ensemble already"):
+        ensemble([tmp_path / "both", run], run.parent / "corpus", tmp_path / "x")

@@ -1,10 +1,10 @@
 """Run the exported encoder graph with onnxruntime: token ids in, tag logits and token vectors out.
 
 Every window goes through the graph alone and unpadded, on one core, and windows run side by side on the
-others. Why: for matrices this small (126 tokens x 384), onnxruntime's threads inside one window pay less
-than whole windows on separate cores (fp32 on an AVX-512 CPU: 3,865 tokens/s on one core, 6,127 with two
-threads on one window, about 7,700 with two windows side by side; BENCHMARKS.md). And alone, a window's
-outputs cannot depend on its batch-mates or on padding.
+others. Alone, a window's outputs cannot depend on its batch-mates or on padding. Side by side, two
+windows on two cores ran as fast as one window on onnxruntime's two threads for the shipped fp32 graph
+(6,907-7,464 vs 6,906-7,158 tokens/s, `benchmarks/encoder.py`, AVX-512 CPU) and 1.19x as fast for an int8
+one (14,880 vs 12,534), so nothing is lost for the guarantee.
 """
 
 from __future__ import annotations
