@@ -13,6 +13,11 @@ from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json
 from proplens.models.config import load_config
 from proplens.scoring import report
 
+TrainingData = Annotated[
+    Path, typer.Option("--data", help="PTC-layout folder with train-articles/ and dev-articles/.")
+]
+"""The --data option of every command that tunes or scores a model on the PTC splits."""
+
 
 def _log(message: str) -> None:
     stderr.print(message, highlight=False, soft_wrap=True)
@@ -21,7 +26,7 @@ def _log(message: str) -> None:
 @app.command("train")
 @clean_errors
 def train_command(
-    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    data: TrainingData,
     out: Annotated[Path, typer.Option(help="Run folder: checkpoints, logs and the exported model/.")],
     config: Annotated[
         Path | None, typer.Option(help="TOML training config (see configs/default.toml).")
@@ -40,7 +45,7 @@ def train_command(
 @clean_errors
 def soup_command(
     runs: Annotated[list[Path], typer.Argument(help="Finished run folders (with best.pt and train.toml).")],
-    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    data: TrainingData,
     out: Annotated[Path, typer.Option(help="Run folder for the averaged model (exported to OUT/model/).")],
 ) -> None:
     """Average the weights of several runs into one model (a model soup), tune it on dev and export it."""
@@ -51,7 +56,7 @@ def soup_command(
 @clean_errors
 def ensemble_command(
     runs: Annotated[list[Path], typer.Argument(help="Exported run folders (encoder-fp32.onnx, model/).")],
-    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    data: TrainingData,
     out: Annotated[Path, typer.Option(help="Run folder for the ensemble (exported to OUT/model/).")],
 ) -> None:
     """Run several models' encoders side by side as one model (an output ensemble), tune it on dev and
@@ -63,7 +68,7 @@ def ensemble_command(
 @clean_errors
 def export_command(
     run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
-    data: Annotated[Path, typer.Option(help="PTC-layout folder with train-articles/ and dev-articles/.")],
+    data: TrainingData,
 ) -> None:
     """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
     print_json(training("export_run")(run, data, log=_log))
