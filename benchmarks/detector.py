@@ -60,11 +60,10 @@ def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[n
     if variant == "onnx-int8":
         return shipped
     if variant == "onnx-fp32":
-        from proplens.models.heads import TechniqueHead
+        from proplens.models.heads import read_head
         from proplens.models.onnx_encoder import OnnxEncoder
 
-        with np.load(workdir / "head.npz") as weights:
-            head = TechniqueHead({k: weights[k] for k in weights.files})
+        head = read_head(workdir / "head.npz")
         return Detector(
             shipped.tokenizer, OnnxEncoder(workdir / "fp32.onnx", threads=threads), head, shipped.info
         )

@@ -53,3 +53,22 @@ def test_unknown_weight_names_are_refused(key: str) -> None:
 def test_members_must_agree_on_the_techniques() -> None:
     with pytest.raises(ValueError, match="same techniques"):
         EnsembleHead([_head(1, techniques=3), _head(2, techniques=4)])
+
+
+@pytest.mark.parametrize(
+    "content", [b"not a zip file", b"PK\x03\x04 truncated", None], ids=["garbage", "truncated", "wrong keys"]
+)
+def test_a_broken_head_file_is_a_model_error_not_a_traceback(tmp_path, content) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from proplens.errors import ModelError
+    from proplens.models.detector import DEFAULT_MODEL_DIR, HEAD_FILE, load_detector
+
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, model)
+    if content is None:
+        np.savez(model / HEAD_FILE, **{"9x.w1": np.zeros(1, np.float32)})
+    else:
+        (model / HEAD_FILE).write_bytes(content)
+    with pytest.raises(ModelError, match="cannot read"):
+        load_detector(model)

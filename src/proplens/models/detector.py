@@ -24,7 +24,7 @@ from proplens.models.cues import cue_words
 from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
 from proplens.models.features import FEATURE_NAMES, span_features
-from proplens.models.heads import EnsembleHead, TechniqueHead, load_head, pool, softmax
+from proplens.models.heads import EnsembleHead, TechniqueHead, pool, read_head, softmax
 from proplens.models.windows import TokenizedText, Window, load_tokenizer, plan_windows, stitch, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
 
@@ -365,11 +365,7 @@ def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_siz
     if missing:
         raise ModelError(f"{directory} is not a proplens model directory (missing {', '.join(missing)})")
     info = ModelInfo.read(directory / INFO_FILE)
-    try:
-        with np.load(directory / HEAD_FILE) as weights:
-            head = load_head({k: weights[k] for k in weights.files})
-    except (OSError, ValueError) as error:
-        raise ModelError(f"cannot read {directory / HEAD_FILE}: {error}") from None
+    head = read_head(directory / HEAD_FILE)
     tokenizer = load_tokenizer(directory / TOKENIZER_FILE)
     encoder = OnnxEncoder(directory / ENCODER_FILE, threads=threads)
     return Detector(tokenizer, encoder, head, info, batch_size=batch_size)

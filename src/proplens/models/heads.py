@@ -7,12 +7,16 @@ The torch twin in `network` has the same layers; `TechniqueHead.from_state` conv
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["EnsembleHead", "TechniqueHead", "load_head", "pool", "softmax"]
+from proplens.errors import ModelError
+
+__all__ = ["EnsembleHead", "TechniqueHead", "load_head", "pool", "read_head", "softmax"]
 
 Array = NDArray[np.float32]
 
@@ -119,3 +123,12 @@ def load_head(weights: Mapping[str, Array]) -> TechniqueHead | EnsembleHead:
             raise ValueError(f"unexpected technique head weight {key!r}")
         members.setdefault(int(index), {})[name] = value
     return EnsembleHead([TechniqueHead(members[i]) for i in sorted(members)])
+
+
+def read_head(path: Path) -> TechniqueHead | EnsembleHead:
+    """The head in a ``technique_head.npz`` file; a file that is not one is a `ModelError`."""
+    try:
+        with np.load(path) as weights:
+            return load_head({k: weights[k] for k in weights.files})
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise ModelError(f"cannot read {path}: {error}") from None

@@ -326,7 +326,7 @@ def ensemble(
     from proplens.models.config import load_config
     from proplens.models.detector import HEAD_FILE
     from proplens.models.export import ensemble_graph, finish
-    from proplens.models.heads import EnsembleHead, TechniqueHead, load_head
+    from proplens.models.heads import EnsembleHead, TechniqueHead, read_head
 
     folders = [Path(r) for r in runs]
     if len(folders) < 2:
@@ -342,8 +342,7 @@ def ensemble(
         raise ModelError("the runs do not share one tokenizer")
     heads = []
     for folder in folders:
-        with np.load(folder / "model" / HEAD_FILE) as weights:
-            head = load_head({k: weights[k] for k in weights.files})
+        head = read_head(folder / "model" / HEAD_FILE)
         if not isinstance(head, TechniqueHead):
             raise ModelError(f"{folder} is an ensemble already; name its members instead")
         heads.append(head)
