@@ -197,6 +197,13 @@ def tiny_encoder(folder: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def tiny_training_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """A 1-layer random BERT and the tiny corpus, for a training run of a test's own: (encoder, corpus)."""
+    pytest.importorskip("torch")
+    return tiny_encoder(tmp_path / "encoder"), write_tiny_corpus(tmp_path / "corpus")
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[str]]:
     """A 4-epoch training run of a 1-layer random BERT on the tiny corpus: (run folder, results, log)."""

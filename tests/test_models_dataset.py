@@ -1,5 +1,5 @@
 from proplens.document import Annotation, Article, Span
-from proplens.models.dataset import bio_tags, build_examples, special_tokens, token_range
+from proplens.models.dataset import bio_tags, build_examples, special_tokens, technique_bits, token_range
 from proplens.models.windows import tokenize
 
 OFFSETS = [(0, 3), (4, 9), (10, 12), (12, 13)]  # "The mayor li ." style: four tokens
@@ -15,6 +15,13 @@ def test_token_range_covers_every_overlapping_token() -> None:
 def test_bio_tags_merge_overlapping_spans() -> None:
     assert bio_tags(OFFSETS, [(0, 5), (4, 9), (12, 13)]) == [1, 2, 0, 1]
     assert bio_tags(OFFSETS, []) == [0, 0, 0, 0]
+
+
+def test_technique_bits_mark_every_covering_technique() -> None:
+    spans = [Span(0, 5, "Loaded_Language"), Span(4, 13, "Doubt"), Span(12, 13, "Not_A_Technique")]
+    loaded, doubt = 1 << 8, 1 << 5  # PTC_TECHNIQUE_IDS order: Doubt is 5, Loaded_Language 8
+    assert technique_bits(OFFSETS, spans) == [loaded, loaded | doubt, doubt, doubt]
+    assert technique_bits(OFFSETS, []) == [0, 0, 0, 0]
 
 
 def test_special_tokens_of_a_bert_style_tokenizer(tiny_tokenizer: object) -> None:
@@ -37,6 +44,10 @@ def test_examples_cover_the_article_and_assign_each_span_once(tiny_tokenizer: ob
     for example, span in spans:
         assert 0 <= span.token_start < span.token_end <= len(example.ids)
         assert all(example.tags[i] != 0 for i in range(span.token_start, span.token_end))
+    for example in examples:  # the technique bits travel with the window, one per token
+        assert len(example.technique_bits) == len(example.ids)
+        pairs = zip(example.technique_bits, example.tags, strict=True)
+        assert all((bits != 0) == (tag != 0) for bits, tag in pairs)
     slogan = next((e, s) for e, s in spans if s.technique == 11)
     words = [
         tiny_tokenizer.id_to_token(i) for i in slogan[0].ids[slogan[1].token_start : slogan[1].token_end]

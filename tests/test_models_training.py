@@ -137,3 +137,50 @@ def test_an_ensemble_of_a_run_with_itself_reads_like_the_run(
         ensemble([run, tmp_path / "nothing"], run.parent / "corpus", tmp_path / "x")
     with pytest.raises(ModelError, match="an ensemble already"):
         ensemble([tmp_path / "both", run], run.parent / "corpus", tmp_path / "x")
+
+
+def test_technique_tagging_trains_an_auxiliary_head_that_is_not_exported(
+    tiny_training_inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Technique-aware tagging adds a training-only per-token technique loss: the run trains, its loss
+    falls, and the exported graph has the same two outputs as any other run (the auxiliary head stays in
+    best.pt)."""
+    import onnx
+    import torch
+
+    encoder, corpus = tiny_training_inputs
+    config = TrainConfig(
+        base_encoder=str(encoder),
+        epochs=2,
+        batch_size=2,
+        max_tokens=14,
+        overlap=4,
+        learning_rate=3e-3,
+        head_learning_rate=1e-2,
+        warmup_fraction=0.0,
+        technique_tagging_weight=1.0,
+    )
+    results = train(config, corpus, tmp_path / "run", log=lambda _: None)
+    losses = [epoch["train_loss"] for epoch in results["history"]]
+    assert losses[-1] < losses[0]
+    state = torch.load(tmp_path / "run" / "best.pt", weights_only=True)
+    assert state["technique_tagger.weight"].shape[0] == 14
+    graph = onnx.load(str(tmp_path / "run" / "model" / "encoder.onnx"))
+    assert [o.name for o in graph.graph.output] == ["tag_logits", "hidden"]
+    assert load_detector(tmp_path / "run" / "model").analyze([__import__("proplens").Article("x", "A b.")])
+
+
+def test_technique_tagging_loss_is_zero_only_for_confident_right_answers() -> None:
+    import torch
+
+    from proplens.models.training import technique_tagging_loss
+
+    bits = 1 << torch.arange(3)
+    tags = torch.tensor([[0b101, 0]])  # token 0 is in techniques 0 and 2, token 1 in none
+    right = torch.tensor([[[20.0, -20.0, 20.0], [-20.0, -20.0, -20.0]]])
+    wrong = -right
+    mask = torch.tensor([[True, True]])
+    assert float(technique_tagging_loss(right, tags, mask, bits)) < 1e-6
+    assert float(technique_tagging_loss(wrong, tags, mask, bits)) > 20
+    masked = torch.tensor([[True, False]])  # padding and special tokens do not count
+    assert float(technique_tagging_loss(right, tags, masked, bits)) < 1e-6

@@ -33,6 +33,10 @@ class TrainConfig:
     warmup_fraction: float = 0.06
     weight_decay: float = 0.01
     technique_loss_weight: float = 1.0
+    technique_tagging_weight: float = 0.0
+    """Weight of an auxiliary, training-only loss: every token also predicts which techniques' gold spans
+    cover it (one sigmoid per technique). It teaches the encoder that a short insult and a long doubtful
+    claim are different kinds of span; the exported model keeps the plain BIO tagger (0 = off)."""
     max_tokens: int = 126
     """Tokens per window, not counting the two special tokens."""
     overlap: int = 24
@@ -53,6 +57,8 @@ class TrainConfig:
             raise ValueError("need 0 <= overlap < max_tokens")
         if not 1 <= self.average_last <= self.epochs:
             raise ValueError("average_last must be between 1 and epochs")
+        if self.technique_tagging_weight < 0 or self.technique_loss_weight < 0:
+            raise ValueError("loss weights must not be negative")
         if self.learning_rate <= 0 or self.head_learning_rate <= 0:
             raise ValueError("learning rates must be positive")
 

@@ -48,6 +48,8 @@ class WindowExample:
     ids: tuple[int, ...]
     tags: tuple[int, ...]
     spans: tuple[SpanExample, ...]
+    technique_bits: tuple[int, ...] = ()
+    """Per token, a bit mask of the techniques whose gold spans cover it (bit k: technique k)."""
 
 
 def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
@@ -80,6 +82,21 @@ def bio_tags(offsets: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int
     return tags
 
 
+def technique_bits(offsets: Sequence[tuple[int, int]], spans: Iterable[Span]) -> list[int]:
+    """Per token, the bit mask of the known techniques whose spans cover it (for technique-aware tagging)."""
+    bits = [0] * len(offsets)
+    for span in spans:
+        if span.technique not in TECHNIQUE_INDEX:
+            continue
+        found = token_range(offsets, span.start, span.end)
+        if found is None:
+            continue
+        bit = 1 << TECHNIQUE_INDEX[span.technique]
+        for index in range(*found):
+            bits[index] |= bit
+    return bits
+
+
 def build_examples(
     tokenizer: object,
     articles: Iterable[Article],
@@ -105,6 +122,7 @@ def _article_examples(
     windows = plan_windows(len(tokens), max_tokens=max_tokens, overlap=overlap)
     ranges = [(s.start, s.end) for s in spans]
     tags = bio_tags(tokens.offsets, ranges)
+    bits = technique_bits(tokens.offsets, spans)
     lowered = article.text.lower()
     per_window: list[list[SpanExample]] = [[] for _ in windows]
     for span in spans:
@@ -135,6 +153,7 @@ def _article_examples(
             tokens.ids[window.token_start : window.token_end],
             tuple(tags[window.token_start : window.token_end]),
             tuple(per_window[k]),
+            tuple(bits[window.token_start : window.token_end]),
         )
         for k, window in enumerate(windows)
     ]

@@ -19,7 +19,15 @@ __all__ = ["DetectorNetwork", "EncoderGraph", "TorchEncoder"]
 
 
 class DetectorNetwork(nn.Module):
-    def __init__(self, encoder: Any, n_features: int, n_techniques: int, *, head_hidden: int = 256) -> None:
+    def __init__(
+        self,
+        encoder: Any,
+        n_features: int,
+        n_techniques: int,
+        *,
+        head_hidden: int = 256,
+        technique_tagging: bool = False,
+    ) -> None:
         super().__init__()
         self.encoder = encoder
         hidden = int(encoder.config.hidden_size)
@@ -31,6 +39,9 @@ class DetectorNetwork(nn.Module):
         # A direct (wide) path from the surface features to the logits: repetition counts and the like
         # are strong, simple signals that are easy to drown among 3 x hidden pooled numbers.
         self.technique_wide = nn.Linear(n_features, n_techniques)
+        # Training only (`TrainConfig.technique_tagging_weight`): per-token technique logits, an auxiliary
+        # task for the encoder; not part of the exported graph.
+        self.technique_tagger = nn.Linear(hidden, n_techniques) if technique_tagging else None
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
@@ -38,6 +49,13 @@ class DetectorNetwork(nn.Module):
         """``(tag_logits [B,T,3], hidden [B,T,H])``."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return self.tagger(self.dropout(hidden)), hidden
+
+    def technique_tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """``[B,T,n_techniques]``: which techniques' spans each token is in (training-only auxiliary)."""
+        if self.technique_tagger is None:
+            raise ValueError("this network was built without technique tagging")
+        logits: torch.Tensor = self.technique_tagger(self.dropout(hidden))
+        return logits
 
     def technique_logits(self, pooled: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
         inputs = self.dropout(torch.cat([pooled, features], dim=1))

@@ -152,7 +152,12 @@ def train(
         f"{len(examples)} windows ({len(corpus.extra_gold)} extra technique lines in {len(extra)} windows); "
         f"dev: {len(corpus.dev_articles)} articles"
     )
-    network = DetectorNetwork(AutoModel.from_pretrained(source), len(FEATURE_NAMES), len(PTC_TECHNIQUE_IDS))
+    network = DetectorNetwork(
+        AutoModel.from_pretrained(source),
+        len(FEATURE_NAMES),
+        len(PTC_TECHNIQUE_IDS),
+        technique_tagging=config.technique_tagging_weight > 0,
+    )
     encoder_params = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
@@ -197,6 +202,7 @@ def train(
 
     tag_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
     technique_loss = torch.nn.CrossEntropyLoss()
+    bits = 1 << torch.arange(len(PTC_TECHNIQUE_IDS))
     started = time.monotonic()
     done_at_start = state["epoch"] * steps_per_epoch + state["step"]
     for epoch in range(state["epoch"], config.epochs):
@@ -205,9 +211,13 @@ def train(
         running, epoch_loss, epoch_steps = 0.0, 0.0, 0
         for step in range(state["step"], steps_per_epoch):
             batch = [examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
-            ids, mask, tags, spans = collate(batch, prefix, suffix)
+            ids, mask, tags, spans, technique_tags = collate(batch, prefix, suffix)
             tag_logits, hidden = network(ids, mask)
             loss = tag_loss(tag_logits.reshape(-1, tag_logits.shape[-1]), tags.reshape(-1))
+            if config.technique_tagging_weight > 0:
+                loss = loss + config.technique_tagging_weight * technique_tagging_loss(
+                    network.technique_tag_logits(hidden), technique_tags, tags != -100, bits
+                )
             if spans:
                 from proplens.models.network import pool
 
@@ -396,7 +406,19 @@ def new_network(config: TrainConfig) -> Any:
         AutoModel.from_pretrained(resolve_base_encoder(config.base_encoder)),
         len(FEATURE_NAMES),
         len(PTC_TECHNIQUE_IDS),
+        technique_tagging=config.technique_tagging_weight > 0,
     )
+
+
+def technique_tagging_loss(logits: Any, technique_tags: Any, mask: Any, bits: Any) -> Any:
+    """Binary cross-entropy of every tagged token's per-technique logits against its technique bit mask,
+    summed over techniques and averaged over tokens (so it weighs about as much as the BIO loss)."""
+    import torch
+
+    targets = ((technique_tags.unsqueeze(-1) & bits) != 0).float()
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+    per_token = loss.sum(-1)
+    return (per_token * mask).sum() / mask.sum().clamp(min=1)
 
 
 def _evaluate(
@@ -439,23 +461,28 @@ def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:
 
 def collate(
     batch: Sequence[WindowExample], prefix: Sequence[int], suffix: Sequence[int]
-) -> tuple[Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...]]]]:
-    """Padded ids, mask and BIO tags (-100 on special and padding tokens), and the batch's gold spans."""
+) -> tuple[Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...]]], Any]:
+    """Padded ids, mask and BIO tags (-100 on special and padding tokens), the batch's gold spans, and
+    each token's technique bit mask (0 where unknown)."""
     import torch
 
     width = max(len(e.ids) for e in batch) + len(prefix) + len(suffix)
     ids = torch.zeros((len(batch), width), dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
     tags = torch.full((len(batch), width), -100, dtype=torch.long)
+    technique_tags = torch.zeros((len(batch), width), dtype=torch.long)
     spans = []
     for row, example in enumerate(batch):
         tokens = [*prefix, *example.ids, *suffix]
         ids[row, : len(tokens)] = torch.tensor(tokens)
         mask[row, : len(tokens)] = 1
         tags[row, len(prefix) : len(prefix) + len(example.ids)] = torch.tensor(example.tags)
+        if example.technique_bits:
+            content = slice(len(prefix), len(prefix) + len(example.ids))
+            technique_tags[row, content] = torch.tensor(example.technique_bits)
         for span in example.spans:
             offset = len(prefix)
             spans.append(
                 (row, span.token_start + offset, span.token_end + offset, span.technique, span.features)
             )
-    return ids, mask, tags, spans
+    return ids, mask, tags, spans, technique_tags
