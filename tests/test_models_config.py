@@ -48,6 +48,7 @@ def test_every_bundled_config_is_valid() -> None:
         ("epochs = 2\naverage_last = 3\n", "average_last must be between 1 and epochs"),
         ("epochs = [\n", "not valid TOML"),
         ("technique_tagging_weight = -0.5\n", "loss weights must not be negative"),
+        ("semeval2021_spans = true\n", "semeval2021_spans needs extra_semeval2021 = true"),
     ],
 )
 def test_bad_configs_name_the_problem(tmp_path: Path, content: str, message: str) -> None:

@@ -42,7 +42,10 @@ class TrainConfig:
     overlap: int = 24
     extra_semeval2021: bool = False
     """Add the SemEval-2021 Task 6 meme texts (techniques mapped via the crosswalk) to the technique head's
-    training data (their spans do not train the span tagger: memes are not news)."""
+    training data."""
+    semeval2021_spans: bool = False
+    """With `extra_semeval2021`: the memes' spans (of every technique, mapped or not) also train the span
+    tagger, and memes without spans count as text without propaganda."""
     average_last: int = 1
     """Also try the mean of the weights at the end of the last N epochs; kept if it scores better on dev."""
     max_train_articles: int = 0
@@ -57,6 +60,8 @@ class TrainConfig:
             raise ValueError("need 0 <= overlap < max_tokens")
         if not 1 <= self.average_last <= self.epochs:
             raise ValueError("average_last must be between 1 and epochs")
+        if self.semeval2021_spans and not self.extra_semeval2021:
+            raise ValueError("semeval2021_spans needs extra_semeval2021 = true")
         if self.technique_tagging_weight < 0 or self.technique_loss_weight < 0:
             raise ValueError("loss weights must not be negative")
         if self.learning_rate <= 0 or self.head_learning_rate <= 0:

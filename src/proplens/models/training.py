@@ -49,6 +49,8 @@ class TrainingData:
     extra_articles: list[Article] = field(default_factory=list)
     """Texts whose spans train only the technique head (SemEval-2021 memes)."""
     extra_gold: list[Annotation] = field(default_factory=list)
+    extra_unmapped: list[Annotation] = field(default_factory=list)
+    """Meme spans of techniques outside the PTC taxonomy (technique None): spans for the tagger only."""
 
 
 def resolve_base_encoder(name: str) -> str:
@@ -85,16 +87,19 @@ def load_training_data(data: str | Path, config: TrainConfig) -> TrainingData:
         assert split.technique_labels is not None
         gold = [g for g in ptc.read_technique_labels(split.technique_labels) if g.article_id in by_id]
         loaded[name] = (articles, gold)
-    extra: tuple[list[Article], list[Annotation]] = ([], [])
+    extra: tuple[list[Article], list[Annotation], list[Annotation]] = ([], [], [])
     if config.extra_semeval2021:
         extra = semeval2021_extra(Path(data).parent / "semeval2021-task6")
-    return TrainingData(*loaded["train"], *loaded["dev"], *extra)
+    (train_articles, train_gold), (dev_articles, dev_gold) = loaded["train"], loaded["dev"]
+    return TrainingData(train_articles, train_gold, dev_articles, dev_gold, *extra)
 
 
-def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation]]:
-    """SemEval-2021 Task 6 meme texts with their spans mapped to PTC techniques (unmappable ones dropped)."""
+def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation], list[Annotation]]:
+    """SemEval-2021 Task 6 meme texts, their spans mapped to PTC techniques, and the spans of techniques
+    that have no PTC counterpart (with technique None)."""
     articles: list[Article] = []
     gold: list[Annotation] = []
+    unmapped: list[Annotation] = []
     for name in ("training_set_task2.txt", "dev_set_task2.txt"):
         path = folder / name
         if not path.is_file():
@@ -104,10 +109,22 @@ def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation]]:
         for annotation in annotations:
             technique = annotation.span.technique or ""
             mapped = translate(technique, source=Taxonomy.SEMEVAL2021, target=Taxonomy.PTC)
-            if mapped and is_known(mapped[0]):
-                span = Span(annotation.span.start, annotation.span.end, mapped[0])
-                gold.append(Annotation(f"s21-{annotation.article_id}", span))
-    return articles, gold
+            known = bool(mapped) and is_known(mapped[0])
+            span = Span(annotation.span.start, annotation.span.end, mapped[0] if known else None)
+            (gold if known else unmapped).append(Annotation(f"s21-{annotation.article_id}", span))
+    return articles, gold, unmapped
+
+
+def training_examples(tokenizer: Any, corpus: TrainingData, config: TrainConfig) -> list[WindowExample]:
+    """The training windows: the articles', then the extra texts' -- whose tags are ignored (-100) unless
+    `TrainConfig.semeval2021_spans`, and which are kept only when they hold a technique span unless so."""
+    windows = {"max_tokens": config.max_tokens, "overlap": config.overlap}
+    examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows)
+    extra_spans = [*corpus.extra_gold, *corpus.extra_unmapped]
+    extra = build_examples(tokenizer, corpus.extra_articles, extra_spans, **windows)
+    if config.semeval2021_spans:
+        return examples + extra
+    return examples + [replace(e, tags=(-100,) * len(e.tags)) for e in extra if e.spans]
 
 
 def train(
@@ -143,14 +160,11 @@ def train(
         tokenizer.no_truncation()
         tokenizer.no_padding()
     tokenizer.save(str(out / "tokenizer.json"))
-    windows = {"max_tokens": config.max_tokens, "overlap": config.overlap}
-    examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows)
-    extra = build_examples(tokenizer, corpus.extra_articles, corpus.extra_gold, **windows)
-    examples += [replace(e, tags=(-100,) * len(e.tags)) for e in extra if e.spans]
+    examples = training_examples(tokenizer, corpus, config)
     log(
         f"train: {len(corpus.train_articles)} articles, {len(corpus.train_gold)} technique lines, "
-        f"{len(examples)} windows ({len(corpus.extra_gold)} extra technique lines in {len(extra)} windows); "
-        f"dev: {len(corpus.dev_articles)} articles"
+        f"{len(examples)} windows ({len(corpus.extra_gold)} extra technique lines in "
+        f"{len(corpus.extra_articles)} extra texts); dev: {len(corpus.dev_articles)} articles"
     )
     network = DetectorNetwork(
         AutoModel.from_pretrained(source),
