@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -197,34 +198,39 @@ def tiny_encoder(folder: Path) -> Path:
     return folder
 
 
+def tiny_train_config(encoder: Path, **changes: Any) -> Any:
+    """The training settings that suit the 1-layer random BERT and the tiny corpus (a `TrainConfig`)."""
+    from proplens.models.config import TrainConfig
+
+    settings: dict[str, Any] = {
+        "base_encoder": str(encoder),
+        "batch_size": 2,
+        "max_tokens": 14,
+        "overlap": 4,
+        "learning_rate": 3e-3,
+        "head_learning_rate": 1e-2,
+        "warmup_fraction": 0.0,
+    }
+    return TrainConfig(**{**settings, **changes})
+
+
 @pytest.fixture
-def tiny_training_inputs(tmp_path: Path) -> tuple[Path, Path]:
-    """A 1-layer random BERT and the tiny corpus, for a training run of a test's own: (encoder, corpus)."""
+def tiny_training_inputs(tmp_path: Path) -> tuple[Any, Path]:
+    """For a training run of a test's own: the tiny settings (a `TrainConfig` on a 1-layer random BERT;
+    change fields with `dataclasses.replace`) and the tiny corpus."""
     pytest.importorskip("torch")
-    return tiny_encoder(tmp_path / "encoder"), write_tiny_corpus(tmp_path / "corpus")
+    return tiny_train_config(tiny_encoder(tmp_path / "encoder")), write_tiny_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[str]]:
     """A 4-epoch training run of a 1-layer random BERT on the tiny corpus: (run folder, results, log)."""
     pytest.importorskip("torch")
-    from proplens.models.config import TrainConfig
     from proplens.models.training import train
 
     root = tmp_path_factory.mktemp("tiny")
-    encoder = tiny_encoder(root / "encoder")
     corpus = write_tiny_corpus(root / "corpus")
-    config = TrainConfig(
-        base_encoder=str(encoder),
-        epochs=4,
-        batch_size=2,
-        max_tokens=14,
-        overlap=4,
-        learning_rate=3e-3,
-        head_learning_rate=1e-2,
-        warmup_fraction=0.0,
-        average_last=2,
-    )
+    config = tiny_train_config(tiny_encoder(root / "encoder"), epochs=4, average_last=2)
     messages: list[str] = []
     results = train(config, corpus, root / "run", log=messages.append)
     return root / "run", results, messages

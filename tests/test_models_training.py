@@ -1,6 +1,7 @@
 """A tiny end-to-end training run: a 1-layer random BERT on four invented articles, exported and reloaded."""
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -158,7 +159,7 @@ def test_an_ensemble_of_a_run_with_itself_reads_like_the_run(
 
 
 def test_technique_tagging_trains_an_auxiliary_head_that_is_not_exported(
-    tiny_training_inputs: tuple[Path, Path], tmp_path: Path
+    tiny_training_inputs: tuple[TrainConfig, Path], tmp_path: Path
 ) -> None:
     """Technique-aware tagging adds a training-only per-token technique loss: the run trains, its loss
     falls, and the exported graph has the same two outputs as any other run (the auxiliary head stays in
@@ -166,18 +167,8 @@ def test_technique_tagging_trains_an_auxiliary_head_that_is_not_exported(
     import onnx
     import torch
 
-    encoder, corpus = tiny_training_inputs
-    config = TrainConfig(
-        base_encoder=str(encoder),
-        epochs=2,
-        batch_size=2,
-        max_tokens=14,
-        overlap=4,
-        learning_rate=3e-3,
-        head_learning_rate=1e-2,
-        warmup_fraction=0.0,
-        technique_tagging_weight=1.0,
-    )
+    tiny, corpus = tiny_training_inputs
+    config = replace(tiny, epochs=2, technique_tagging_weight=1.0)
     results = train(config, corpus, tmp_path / "run", log=lambda _: None)
     losses = [epoch["train_loss"] for epoch in results["history"]]
     assert losses[-1] < losses[0]
