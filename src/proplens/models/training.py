@@ -116,8 +116,9 @@ def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation], li
 
 
 def training_examples(tokenizer: Any, corpus: TrainingData, config: TrainConfig) -> list[WindowExample]:
-    """The training windows: the articles', then the extra texts' -- whose tags are ignored (-100) unless
-    `TrainConfig.semeval2021_spans`, and which are kept only when they hold a technique span unless so."""
+    """The training windows: the articles', then the extra texts'. Unless `TrainConfig.semeval2021_spans`,
+    an extra window trains only the technique head: its tags are ignored (-100), and it is kept only when
+    it holds a technique span."""
     windows = {"max_tokens": config.max_tokens, "overlap": config.overlap}
     examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows)
     extra_spans = [*corpus.extra_gold, *corpus.extra_unmapped]
@@ -138,9 +139,7 @@ def train(
 ) -> dict[str, Any]:
     """Train, keep the best epoch, tune the operating point on dev, export; returns the dev scores."""
     import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    from proplens.models.network import DetectorNetwork
+    from transformers import AutoTokenizer
 
     corpus = load_training_data(data, config)
     out = Path(out)
@@ -166,12 +165,7 @@ def train(
         f"{len(examples)} windows ({len(corpus.extra_gold)} extra technique lines in "
         f"{len(corpus.extra_articles)} extra texts); dev: {len(corpus.dev_articles)} articles"
     )
-    network = DetectorNetwork(
-        AutoModel.from_pretrained(source),
-        len(FEATURE_NAMES),
-        len(PTC_TECHNIQUE_IDS),
-        technique_tagging=config.technique_tagging_weight > 0,
-    )
+    network = new_network(config)
     encoder_params = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
