@@ -148,6 +148,51 @@ def test_a_model_naming_an_unknown_decoder_is_refused(detector: Detector) -> Non
         Detector(detector.tokenizer, detector.encoder, detector.head, replace(detector.info, decoder="beam"))
 
 
+def test_token_feature_weights_move_the_tag_logits_of_the_tokens_with_that_signal(detector: Detector) -> None:
+    """A weight on "all_caps" for I raises the span probability of SHOUTED words only; the fake encoder's
+    own logits are left as they were (the detector adds to a copy)."""
+    from proplens.models.token_features import TOKEN_FEATURE_NAMES
+
+    weights = np.zeros((3, len(TOKEN_FEATURE_NAMES)), dtype=np.float32)
+    weights[2, TOKEN_FEATURE_NAMES.index("all_caps")] = 12.0
+    shouting = detector.with_operating_point(
+        token_features=TOKEN_FEATURE_NAMES, token_feature_weights=tuple(weights.reshape(-1).tolist())
+    )
+    article = Article("caps", "The MAYOR lied again.")
+    before = detector.encode([article])[0].span_probabilities
+    after = shouting.encode([article])[0].span_probabilities
+    changed = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if abs(a - b) > 1e-6]
+    offsets = detector.encode([article])[0].tokens.offsets
+    assert [article.text[slice(*offsets[i])] for i in changed] == ["mayor".upper()]
+    assert after[changed[0]] > 0.95 > before[changed[0]] and np.allclose(
+        detector.encode([article])[0].span_probabilities, before
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "weights", "message"),
+    [
+        (("capitalised", "sarcasm"), (0.0,) * 6, "differ from this proplens's: sarcasm"),
+        (None, (0.0,) * 5, "5 token feature weights, expected"),
+        ((), (1.0,), "differ from this proplens's"),
+    ],
+)
+def test_a_model_with_token_features_this_proplens_does_not_compute_is_refused(
+    detector: Detector, names: tuple[str, ...] | None, weights: tuple[float, ...], message: str
+) -> None:
+    from dataclasses import replace
+
+    from proplens.models.token_features import TOKEN_FEATURE_NAMES
+
+    info = replace(
+        detector.info,
+        token_features=TOKEN_FEATURE_NAMES if names is None else names,
+        token_feature_weights=weights,
+    )
+    with pytest.raises(ModelError, match=message):
+        Detector(detector.tokenizer, detector.encoder, detector.head, info)
+
+
 def test_the_viterbi_decoder_and_min_score(detector: Detector) -> None:
     viterbi = detector.with_operating_point(decoder="viterbi", viterbi_bias=1.0, peak=0.0)
     encoded = viterbi.encode([Article("v", "The corrupt mayor lied again.")])[0]

@@ -179,6 +179,53 @@ def test_technique_tagging_trains_an_auxiliary_head_that_is_not_exported(
     assert load_detector(tmp_path / "run" / "model").analyze([__import__("proplens").Article("x", "A b.")])
 
 
+def test_token_features_train_weights_that_the_exported_detector_applies(
+    tiny_training_inputs: tuple[TrainConfig, Path], tmp_path: Path
+) -> None:
+    """With `token_features` the tagger learns weights for the surface signals; they are exported into
+    detector.json (not the graph), the loaded detector applies them, and its span probabilities are the
+    ones the torch network gives with the same signals."""
+    import numpy as np
+    import onnx
+    import torch
+
+    from proplens.models.detector import ModelInfo
+    from proplens.models.token_features import TOKEN_FEATURE_NAMES
+
+    tiny, corpus = tiny_training_inputs
+    config = replace(tiny, epochs=2, token_features=True)
+    train(config, corpus, tmp_path / "run", log=lambda _: None)
+    state = torch.load(tmp_path / "run" / "best.pt", weights_only=True)
+    weights = state["token_feature_tagger.weight"]
+    assert weights.shape == (3, len(TOKEN_FEATURE_NAMES)) and float(weights.abs().sum()) > 0
+    info = ModelInfo.read(tmp_path / "run" / "model" / "detector.json")
+    assert info.token_features == TOKEN_FEATURE_NAMES
+    assert np.allclose(info.token_feature_weights, weights.reshape(-1).numpy(), atol=1e-6)
+    graph = onnx.load(str(tmp_path / "run" / "model" / "encoder.onnx"))
+    assert [i.name for i in graph.graph.input] == ["input_ids", "attention_mask"]
+    # the detector (numpy, after the int8-stored graph) and the torch network agree on a text's span
+    # probabilities, so training and inference compute and line up the signals the same way
+    from proplens.document import Article
+    from proplens.models.heads import softmax
+    from proplens.models.token_features import token_features
+    from proplens.models.training import new_network
+
+    detector = load_detector(tmp_path / "run" / "model")
+    encoded = detector.encode([Article("x", "The SHOCKING truth about THEM!")])[0]
+    network = new_network(config)
+    network.load_state_dict(state)
+    network.eval()
+    ids = torch.tensor([[*detector.prefix, *encoded.tokens.ids, *detector.suffix]])
+    signals = torch.zeros((1, ids.shape[1], len(TOKEN_FEATURE_NAMES)))
+    signals[0, 1:-1] = torch.from_numpy(token_features(encoded.article.text, encoded.tokens.offsets))
+    with torch.inference_mode():
+        tag_logits, _ = network(ids, torch.ones_like(ids))
+        plain = 1 - softmax(tag_logits.numpy())[0, 1:-1, 0]
+        with_signals = 1 - softmax((tag_logits + network.token_feature_logits(signals)).numpy())[0, 1:-1, 0]
+    assert np.abs(encoded.span_probabilities - with_signals).max() < 0.01
+    assert np.abs(plain - with_signals).max() > 0.01
+
+
 def test_technique_tagging_loss_is_zero_only_for_confident_right_answers() -> None:
     import torch
 

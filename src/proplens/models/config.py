@@ -37,6 +37,10 @@ class TrainConfig:
     """Weight of an auxiliary, training-only loss: every token also predicts which techniques' gold spans
     cover it (one sigmoid per technique). It teaches the encoder that a short insult and a long doubtful
     claim are different kinds of span; the exported model keeps the plain BIO tagger (0 = off)."""
+    token_features: bool = False
+    """The span tagger also reads each token's surface signals (capitals, quotation marks, a coming `!`,
+    words recurring in the article; `models/token_features.py`), which the uncased encoder cannot see:
+    a linear function of them is added to its logits."""
     max_tokens: int = 126
     """Tokens per window, not counting the two special tokens."""
     overlap: int = 24

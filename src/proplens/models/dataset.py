@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
 
 from proplens.document import Annotation, Article, Span, group_by_article, merge_ranges
 from proplens.models.features import span_features
+from proplens.models.token_features import token_features
 from proplens.models.windows import TokenizedText, Window, plan_windows, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
 
@@ -50,6 +54,8 @@ class WindowExample:
     spans: tuple[SpanExample, ...]
     technique_bits: tuple[int, ...] = ()
     """Per token, a bit mask of the techniques whose gold spans cover it (bit k: technique k)."""
+    token_features: NDArray[np.float32] | None = field(default=None, compare=False)
+    """Per token, the surface signals of `token_features.TOKEN_FEATURE_NAMES`."""
 
 
 def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
@@ -123,6 +129,7 @@ def _article_examples(
     ranges = [(s.start, s.end) for s in spans]
     tags = bio_tags(tokens.offsets, ranges)
     bits = technique_bits(tokens.offsets, spans)
+    surface = token_features(article.text, tokens.offsets)
     lowered = article.text.lower()
     per_window: list[list[SpanExample]] = [[] for _ in windows]
     for span in spans:
@@ -154,6 +161,7 @@ def _article_examples(
             tuple(tags[window.token_start : window.token_end]),
             tuple(per_window[k]),
             tuple(bits[window.token_start : window.token_end]),
+            surface[window.token_start : window.token_end],
         )
         for k, window in enumerate(windows)
     ]

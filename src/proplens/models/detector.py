@@ -25,6 +25,7 @@ from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
 from proplens.models.features import FEATURE_NAMES, span_features
 from proplens.models.heads import EnsembleHead, TechniqueHead, pool, read_head, softmax
+from proplens.models.token_features import TOKEN_FEATURE_NAMES, token_features
 from proplens.models.windows import TokenizedText, Window, load_tokenizer, plan_windows, stitch, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
 
@@ -92,6 +93,11 @@ class ModelInfo:
     (see models/calibration.py); empty: a span's score is its mean token probability."""
     temperature: float = 1.0
     """The technique head's logits are divided by this before the softmax (calibration)."""
+    token_features: tuple[str, ...] = ()
+    """The surface signals the tagger reads besides the encoder (`token_features.TOKEN_FEATURE_NAMES`);
+    empty: none."""
+    token_feature_weights: tuple[float, ...] = ()
+    """Added to a token's O, B and I logits: one row of ``len(token_features)`` weights per tag, flat."""
     base_encoder: str = ""
     quantized: bool = False
     dev_scores: dict[str, Any] = field(default_factory=dict)
@@ -147,6 +153,7 @@ class Detector:
             raise ModelError(f"technique head has {head.n_techniques} outputs for {len(info.techniques)}")
         if info.decoder not in DECODERS:
             raise ModelError(f"unknown decoder {info.decoder!r} in the model (known: {', '.join(DECODERS)})")
+        self.token_feature_weights = _token_feature_weights(info)
         self.tokenizer = tokenizer
         self.encoder = encoder
         self.head = head
@@ -179,12 +186,23 @@ class Detector:
         probabilities: list[Array | None] = [None] * len(jobs)
         begins: list[Array | None] = [None] * len(jobs)
         vectors: list[Array | None] = [None] * len(jobs)
+        surface: list[Array | None] = [None] * len(articles)
         for first in range(0, len(order), self.batch_size):
             if should_stop is not None and should_stop():
                 raise Cancelled("the analysis was cancelled")
             batch = order[first : first + self.batch_size]
             ids, mask = self._pad([jobs[j][2] for j in batch])
             tag_logits, hidden = self.encoder(ids, mask)
+            if self.token_feature_weights is not None:
+                tag_logits = np.array(tag_logits, dtype=np.float32)  # a copy the encoder does not own
+            for row, j in enumerate(batch):
+                content = slice(len(self.prefix), len(self.prefix) + len(jobs[j][2]))
+                if self.token_feature_weights is not None:
+                    index, window, _ = jobs[j]
+                    if surface[index] is None:
+                        surface[index] = token_features(articles[index].text, tokenized[index].offsets)
+                    signals = surface[index][window.token_start : window.token_end]  # type: ignore[index]
+                    tag_logits[row, content] += signals @ self.token_feature_weights.T
             tag_probabilities = softmax(tag_logits)
             for row, j in enumerate(batch):
                 content = slice(len(self.prefix), len(self.prefix) + len(jobs[j][2]))
@@ -337,6 +355,21 @@ class Detector:
                     spans.append(Span(start, end, technique, round(float(score * row[t]), 4), cues=cues))
             analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.model_id))
         return analyses
+
+
+def _token_feature_weights(info: ModelInfo) -> Array | None:
+    """``[3, n_signals]`` from `ModelInfo`, checked against the signals this proplens computes."""
+    if not info.token_features and not info.token_feature_weights:
+        return None
+    if info.token_features != TOKEN_FEATURE_NAMES:
+        unknown = sorted(set(info.token_features) - set(TOKEN_FEATURE_NAMES)) or ["their order"]
+        raise ModelError(f"the model's token features differ from this proplens's: {', '.join(unknown)}")
+    if len(info.token_feature_weights) != 3 * len(TOKEN_FEATURE_NAMES):
+        raise ModelError(
+            f"the model has {len(info.token_feature_weights)} token feature weights, "
+            f"expected {3 * len(TOKEN_FEATURE_NAMES)}"
+        )
+    return np.asarray(info.token_feature_weights, dtype=np.float32).reshape(3, -1)
 
 
 def _occurrences(lowered_text: str, fragment: str) -> int:

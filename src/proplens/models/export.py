@@ -207,8 +207,18 @@ def finalize(
         num_heads=int(encoder_config.num_attention_heads),
         hidden_size=int(encoder_config.hidden_size),
     )
+    from proplens.models.training import token_feature_settings
+
     return finish(
-        fp32, network.numpy_head(), tokenizer, config, corpus, out, torch_encoder=torch_encoder, log=log
+        fp32,
+        network.numpy_head(),
+        tokenizer,
+        config,
+        corpus,
+        out,
+        torch_encoder=torch_encoder,
+        log=log,
+        token_features=token_feature_settings(network),
     )
 
 
@@ -222,16 +232,19 @@ def finish(
     *,
     torch_encoder: Any = None,
     log: Any = print,
+    token_features: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """From a fused fp32 graph and its technique head to ``<out>/model``: int8 graph, the operating point
     tuned on dev (and cross-validated), calibration, dev scores of every variant, parity, reference
-    outputs. ``<out>`` must hold ``tokenizer.json`` and ``train.toml``."""
+    outputs. ``<out>`` must hold ``tokenizer.json`` and ``train.toml``. `token_features`: the surface
+    signal settings of the tagger (`training.token_feature_settings`), if it reads them."""
     info = ModelInfo(
         max_tokens=config.max_tokens,
         overlap=config.overlap,
         base_encoder=config.base_encoder,
         quantized=True,
         **DECODING_RULES,
+        **(token_features or {}),
     )
     model_dir = out / "model"
     model_dir.mkdir(parents=True, exist_ok=True)

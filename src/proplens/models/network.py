@@ -27,6 +27,7 @@ class DetectorNetwork(nn.Module):
         *,
         head_hidden: int = 256,
         technique_tagging: bool = False,
+        n_token_features: int = 0,
     ) -> None:
         super().__init__()
         self.encoder = encoder
@@ -42,6 +43,13 @@ class DetectorNetwork(nn.Module):
         # Training only (`TrainConfig.technique_tagging_weight`): per-token technique logits, an auxiliary
         # task for the encoder; not part of the exported graph.
         self.technique_tagger = nn.Linear(hidden, n_techniques) if technique_tagging else None
+        # `TrainConfig.token_features`: a linear function of each token's surface signals added to its tag
+        # logits. It starts at zero (the plain tagger) and is exported as numbers in detector.json, applied
+        # in numpy after the encoder graph, so the graph's inputs stay token ids and a mask.
+        self.token_feature_tagger: nn.Linear | None = None
+        if n_token_features:
+            self.token_feature_tagger = nn.Linear(n_token_features, len(BIO_TAGS), bias=False)
+            nn.init.zeros_(self.token_feature_tagger.weight)
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
@@ -49,6 +57,19 @@ class DetectorNetwork(nn.Module):
         """``(tag_logits [B,T,3], hidden [B,T,H])``."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return self.tagger(self.dropout(hidden)), hidden
+
+    def token_feature_logits(self, token_features: torch.Tensor) -> torch.Tensor:
+        """``[B,T,3]``: what the tokens' surface signals add to their tag logits (0 without them)."""
+        if self.token_feature_tagger is None:
+            return torch.zeros((*token_features.shape[:-1], len(BIO_TAGS)))
+        logits: torch.Tensor = self.token_feature_tagger(token_features)
+        return logits
+
+    def token_feature_weights(self) -> tuple[float, ...]:
+        """The surface-signal weights as `ModelInfo.token_feature_weights` (row per tag; empty: none)."""
+        if self.token_feature_tagger is None:
+            return ()
+        return tuple(float(w) for w in self.token_feature_tagger.weight.detach().cpu().reshape(-1))
 
     def technique_tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """``[B,T,n_techniques]``: which techniques' spans each token is in (training-only auxiliary)."""

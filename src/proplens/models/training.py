@@ -29,6 +29,7 @@ from proplens.models.dataset import WindowExample, build_examples, special_token
 from proplens.models.detector import Detector, ModelInfo
 from proplens.models.features import FEATURE_NAMES
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
+from proplens.models.token_features import TOKEN_FEATURE_NAMES
 from proplens.models.windows import load_tokenizer
 from proplens.techniques import PTC_TECHNIQUE_IDS, Taxonomy, is_known, translate
 
@@ -219,8 +220,10 @@ def train(
         running, epoch_loss, epoch_steps = 0.0, 0.0, 0
         for step in range(state["step"], steps_per_epoch):
             batch = [examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
-            ids, mask, tags, spans, technique_tags = collate(batch, prefix, suffix)
+            ids, mask, tags, spans, technique_tags, surface = collate(batch, prefix, suffix)
             tag_logits, hidden = network(ids, mask)
+            if config.token_features:
+                tag_logits = tag_logits + network.token_feature_logits(surface)
             loss = tag_loss(tag_logits.reshape(-1, tag_logits.shape[-1]), tags.reshape(-1))
             if config.technique_tagging_weight > 0:
                 loss = loss + config.technique_tagging_weight * technique_tagging_loss(
@@ -342,14 +345,14 @@ def ensemble(
     share a basin (other seeds, other heads). The runs must share the tokenizer and the window settings.
     """
     from proplens.models.config import load_config
-    from proplens.models.detector import HEAD_FILE
+    from proplens.models.detector import HEAD_FILE, INFO_FILE
     from proplens.models.export import ensemble_graph, finish
     from proplens.models.heads import EnsembleHead, TechniqueHead, read_head
 
     folders = [Path(r) for r in runs]
     if len(folders) < 2:
         raise ModelError("an ensemble needs at least two runs")
-    needed = ("encoder-fp32.onnx", f"model/{HEAD_FILE}", "train.toml", "tokenizer.json")
+    needed = ("encoder-fp32.onnx", f"model/{HEAD_FILE}", f"model/{INFO_FILE}", "train.toml", "tokenizer.json")
     missing = [f"{f}/{n}" for f in folders for n in needed if not (f / n).is_file()]
     if missing:
         raise ModelError(f"not an exported run (proplens export RUN): no {', '.join(missing)}")
@@ -364,6 +367,8 @@ def ensemble(
         if not isinstance(head, TechniqueHead):
             raise ModelError(f"{folder} is an ensemble already; name its members instead")
         heads.append(head)
+        if ModelInfo.read(folder / "model" / INFO_FILE).token_features:
+            raise ModelError(f"{folder}: an ensemble cannot combine taggers that read token features")
     config = configs[0]
     corpus = load_training_data(data, config)
     out = Path(out)
@@ -415,6 +420,7 @@ def new_network(config: TrainConfig) -> Any:
         len(FEATURE_NAMES),
         len(PTC_TECHNIQUE_IDS),
         technique_tagging=config.technique_tagging_weight > 0,
+        n_token_features=len(TOKEN_FEATURE_NAMES) if config.token_features else 0,
     )
 
 
@@ -463,15 +469,26 @@ def _average(states: list[dict[str, Any]]) -> dict[str, Any]:
 def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:
     from proplens.models.network import TorchEncoder
 
-    info = ModelInfo(max_tokens=config.max_tokens, overlap=config.overlap, base_encoder=config.base_encoder)
+    info = ModelInfo(
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+        base_encoder=config.base_encoder,
+        **token_feature_settings(network),
+    )
     return Detector(tokenizer, TorchEncoder(network), network.numpy_head(), info, batch_size=32)
+
+
+def token_feature_settings(network: Any) -> dict[str, Any]:
+    """The `ModelInfo` fields that carry a network's surface-signal weights (none if it has none)."""
+    weights = network.token_feature_weights()
+    return {"token_features": TOKEN_FEATURE_NAMES, "token_feature_weights": weights} if weights else {}
 
 
 def collate(
     batch: Sequence[WindowExample], prefix: Sequence[int], suffix: Sequence[int]
-) -> tuple[Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...]]], Any]:
-    """Padded ids, mask and BIO tags (-100 on special and padding tokens), the batch's gold spans, and
-    each token's technique bit mask (0 where unknown)."""
+) -> tuple[Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...]]], Any, Any]:
+    """Padded ids, mask and BIO tags (-100 on special and padding tokens), the batch's gold spans, each
+    token's technique bit mask (0 where unknown) and its surface signals (0 on special tokens)."""
     import torch
 
     width = max(len(e.ids) for e in batch) + len(prefix) + len(suffix)
@@ -479,6 +496,7 @@ def collate(
     mask = torch.zeros((len(batch), width), dtype=torch.long)
     tags = torch.full((len(batch), width), -100, dtype=torch.long)
     technique_tags = torch.zeros((len(batch), width), dtype=torch.long)
+    surface = torch.zeros((len(batch), width, len(TOKEN_FEATURE_NAMES)), dtype=torch.float32)
     spans = []
     for row, example in enumerate(batch):
         tokens = [*prefix, *example.ids, *suffix]
@@ -488,9 +506,12 @@ def collate(
         if example.technique_bits:
             content = slice(len(prefix), len(prefix) + len(example.ids))
             technique_tags[row, content] = torch.tensor(example.technique_bits)
+        if example.token_features is not None:
+            content = slice(len(prefix), len(prefix) + len(example.ids))
+            surface[row, content] = torch.from_numpy(example.token_features)
         for span in example.spans:
             offset = len(prefix)
             spans.append(
                 (row, span.token_start + offset, span.token_end + offset, span.technique, span.features)
             )
-    return ids, mask, tags, spans, technique_tags
+    return ids, mask, tags, spans, technique_tags, surface
