@@ -226,6 +226,40 @@ def test_token_features_train_weights_that_the_exported_detector_applies(
     assert np.abs(plain - with_signals).max() > 0.01
 
 
+def test_shifted_windows_give_later_epochs_other_window_plans_of_the_same_length(
+    tiny_training_inputs: tuple[TrainConfig, Path], tmp_path: Path
+) -> None:
+    """With `shift_windows` epochs 2+ cut the articles at other places (logged) and still run as many
+    steps as the first; the run trains and exports like any other."""
+    tiny, corpus = tiny_training_inputs
+    messages: list[str] = []
+    results = train(
+        replace(tiny, epochs=3, shift_windows=True), corpus, tmp_path / "run", log=messages.append
+    )
+    shifts = [m for m in messages if "windows shifted by" in m]
+    assert [m.split(":")[0] for m in shifts] == ["epoch 2", "epoch 3"]
+    steps = {m.split(" step ")[1].split()[0].split("/")[1] for m in messages if " step " in m}
+    assert len(steps) == 1  # the same number of steps in every epoch
+    assert len(results["history"]) == 3 and (tmp_path / "run" / "model" / "encoder.onnx").is_file()
+
+
+def test_shifting_a_window_plan_keeps_every_gold_span_and_tag(tiny_tokenizer: object) -> None:
+    from proplens.document import Annotation, Article, Span
+    from proplens.models.dataset import build_examples
+
+    article = Article("a", "the corrupt mayor lied again and again , crooks in charge of the radical thugs .")
+    gold = [
+        Annotation("a", Span(4, 17, "Loaded_Language")),
+        Annotation("a", Span(41, 47, "Name_Calling,Labeling")),
+    ]
+    for shift in range(4):
+        examples = build_examples(tiny_tokenizer, [article], gold, max_tokens=6, overlap=1, shift=shift)
+        assert sum(len(e.spans) for e in examples) == 2
+        assert examples[0].window.token_end == 6 - shift
+        tags = {e.window.token_start + i: t for e in examples for i, t in enumerate(e.tags)}
+        assert sorted(tags.values()).count(1) == 2  # each gold span begins once, whatever the plan
+
+
 def test_technique_tagging_loss_is_zero_only_for_confident_right_answers() -> None:
     import torch
 

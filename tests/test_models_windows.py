@@ -73,6 +73,23 @@ def test_windows_cover_every_token_with_the_requested_overlap() -> None:
         plan_windows(5, max_tokens=4, overlap=4)
 
 
+def test_a_shifted_plan_starts_with_a_shorter_window_and_still_covers_every_token() -> None:
+    assert plan_windows(10, max_tokens=4, overlap=1, shift=2) == [
+        Window(0, 2),
+        Window(1, 5),
+        Window(4, 8),
+        Window(7, 10),
+    ]
+    assert plan_windows(10, max_tokens=4, overlap=1, shift=0) == plan_windows(10, max_tokens=4, overlap=1)
+    for n in range(1, 30):
+        for shift in range(5):
+            windows = plan_windows(n, max_tokens=7, overlap=2, shift=shift)
+            covered = {t for w in windows for t in range(w.token_start, w.token_end)}
+            assert covered == set(range(n)) and all(0 < w.token_end - w.token_start <= 7 for w in windows)
+    with pytest.raises(ValueError, match="shift"):
+        plan_windows(10, max_tokens=4, overlap=1, shift=3)
+
+
 def test_stitch_takes_each_token_from_its_most_central_window() -> None:
     windows = plan_windows(6, max_tokens=4, overlap=2)  # [0,4) [2,6)
     first = np.array([[0.0], [0.1], [0.2], [0.3]], dtype=np.float32)  # tokens 0..3

@@ -41,6 +41,10 @@ class TrainConfig:
     """The span tagger also reads each token's surface signals (capitals, quotation marks, a coming `!`,
     words recurring in the article; `models/token_features.py`), which the uncased encoder cannot see:
     a linear function of them is added to its logits."""
+    shift_windows: bool = False
+    """From the second epoch on, the training articles are cut into windows whose plan is shifted by a
+    random number of tokens (`windows.plan_windows`), so the tagger learns each token at other places in
+    its window, with other context at the edges; each epoch still takes as many windows as the first."""
     max_tokens: int = 126
     """Tokens per window, not counting the two special tokens."""
     overlap: int = 24

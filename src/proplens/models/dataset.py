@@ -110,22 +110,29 @@ def build_examples(
     *,
     max_tokens: int,
     overlap: int,
+    shift: int = 0,
 ) -> list[WindowExample]:
-    """Windows covering every article; each gold line is assigned to the window holding most of it."""
+    """Windows covering every article; each gold line is assigned to the window holding most of it.
+    `shift`: see `windows.plan_windows`."""
     by_article = group_by_article(annotations)
     examples: list[WindowExample] = []
     for article in articles:
         tokens = tokenize(tokenizer, article.text)  # type: ignore[arg-type]
         examples.extend(
-            _article_examples(article, tokens, by_article.get(article.id, []), max_tokens, overlap)
+            _article_examples(article, tokens, by_article.get(article.id, []), max_tokens, overlap, shift)
         )
     return examples
 
 
 def _article_examples(
-    article: Article, tokens: TokenizedText, spans: Sequence[Span], max_tokens: int, overlap: int
+    article: Article,
+    tokens: TokenizedText,
+    spans: Sequence[Span],
+    max_tokens: int,
+    overlap: int,
+    shift: int,
 ) -> list[WindowExample]:
-    windows = plan_windows(len(tokens), max_tokens=max_tokens, overlap=overlap)
+    windows = plan_windows(len(tokens), max_tokens=max_tokens, overlap=overlap, shift=shift)
     ranges = [(s.start, s.end) for s in spans]
     tags = bio_tags(tokens.offsets, ranges)
     bits = technique_bits(tokens.offsets, spans)

@@ -116,12 +116,14 @@ def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation], li
     return articles, gold, unmapped
 
 
-def training_examples(tokenizer: Any, corpus: TrainingData, config: TrainConfig) -> list[WindowExample]:
-    """The training windows: the articles', then the extra texts'. Unless `TrainConfig.semeval2021_spans`,
-    an extra window trains only the technique head: its tags are ignored (-100), and it is kept only when
-    it holds a technique span."""
+def training_examples(
+    tokenizer: Any, corpus: TrainingData, config: TrainConfig, *, shift: int = 0
+) -> list[WindowExample]:
+    """The training windows: the articles' (their window plan shifted by `shift` tokens), then the extra
+    texts'. Unless `TrainConfig.semeval2021_spans`, an extra window trains only the technique head: its
+    tags are ignored (-100), and it is kept only when it holds a technique span."""
     windows = {"max_tokens": config.max_tokens, "overlap": config.overlap}
-    examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows)
+    examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows, shift=shift)
     extra_spans = [*corpus.extra_gold, *corpus.extra_unmapped]
     extra = build_examples(tokenizer, corpus.extra_articles, extra_spans, **windows)
     if config.semeval2021_spans:
@@ -215,11 +217,20 @@ def train(
     started = time.monotonic()
     done_at_start = state["epoch"] * steps_per_epoch + state["step"]
     for epoch in range(state["epoch"], config.epochs):
-        order = np.random.default_rng(config.seed + epoch).permutation(len(examples))
+        rng = np.random.default_rng(config.seed + epoch)
+        epoch_examples = examples
+        if config.shift_windows and epoch > 0:
+            shift = int(rng.integers(1, config.max_tokens - config.overlap))
+            epoch_examples = training_examples(tokenizer, corpus, config, shift=shift)
+            log(f"epoch {epoch + 1}: article windows shifted by {shift} tokens")
+        # as many windows as the first epoch's, so the schedule and checkpoints count the same steps
+        order = np.resize(rng.permutation(len(epoch_examples)), len(examples))
         network.train()
         running, epoch_loss, epoch_steps = 0.0, 0.0, 0
         for step in range(state["step"], steps_per_epoch):
-            batch = [examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
+            batch = [
+                epoch_examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]
+            ]
             ids, mask, tags, spans, technique_tags, surface = collate(batch, prefix, suffix)
             tag_logits, hidden = network(ids, mask)
             if config.token_features:

@@ -77,16 +77,24 @@ def load_tokenizer(path: str | Path) -> Tokenizer:
     return tokenizer
 
 
-def plan_windows(n_tokens: int, *, max_tokens: int, overlap: int) -> list[Window]:
-    """Windows of at most `max_tokens` tokens, each overlapping the next by `overlap`, covering all tokens."""
+def plan_windows(n_tokens: int, *, max_tokens: int, overlap: int, shift: int = 0) -> list[Window]:
+    """Windows of at most `max_tokens` tokens, each overlapping the next by `overlap`, covering all tokens.
+
+    With a `shift` (training only: 0 <= shift < max_tokens - overlap) the first window is `shift` tokens
+    shorter, so every later window starts `shift` tokens earlier than in the plain plan: another epoch
+    sees each token at another place in its window, with other neighbours at the edges.
+    """
     if max_tokens < 1 or not 0 <= overlap < max_tokens:
         raise ValueError(f"need max_tokens >= 1 and 0 <= overlap < max_tokens, got {max_tokens}, {overlap}")
+    step = max_tokens - overlap
+    if not 0 <= shift < step:
+        raise ValueError(f"need 0 <= shift < max_tokens - overlap, got {shift}")
     if n_tokens == 0:
         return []
-    windows, start, step = [], 0, max_tokens - overlap
+    windows, start = [], -shift
     while True:
         end = min(start + max_tokens, n_tokens)
-        windows.append(Window(start, end))
+        windows.append(Window(max(0, start), end))
         if end == n_tokens:
             return windows
         start += step
