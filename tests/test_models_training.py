@@ -224,6 +224,9 @@ def test_token_features_train_weights_that_the_exported_detector_applies(
         with_signals = 1 - softmax((tag_logits + network.token_feature_logits(signals)).numpy())[0, 1:-1, 0]
     assert np.abs(encoded.span_probabilities - with_signals).max() < 0.01
     assert np.abs(plain - with_signals).max() > 0.01
+    # an output ensemble averages graph probabilities the signals have not moved yet: refused
+    with pytest.raises(ModelError, match="cannot combine taggers that read token features"):
+        ensemble([tmp_path / "run", tmp_path / "run"], corpus, tmp_path / "ensemble")
 
 
 def test_shifted_windows_give_later_epochs_other_window_plans_of_the_same_length(

@@ -195,13 +195,12 @@ class Detector:
             tag_logits, hidden = self.encoder(ids, mask)
             if self.token_feature_weights is not None:
                 tag_logits = np.array(tag_logits, dtype=np.float32)  # a copy the encoder does not own
-            for row, j in enumerate(batch):
-                content = slice(len(self.prefix), len(self.prefix) + len(jobs[j][2]))
-                if self.token_feature_weights is not None:
-                    index, window, _ = jobs[j]
+                for row, j in enumerate(batch):
+                    index, window, content_ids = jobs[j]
                     if surface[index] is None:
                         surface[index] = token_features(articles[index].text, tokenized[index].offsets)
                     signals = surface[index][window.token_start : window.token_end]  # type: ignore[index]
+                    content = slice(len(self.prefix), len(self.prefix) + len(content_ids))
                     tag_logits[row, content] += signals @ self.token_feature_weights.T
             tag_probabilities = softmax(tag_logits)
             for row, j in enumerate(batch):
