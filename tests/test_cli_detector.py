@@ -113,3 +113,29 @@ def test_train_reports_bad_config(tmp_path: Path, corpus: Path) -> None:
     config = write(tmp_path / "c.toml", "epochs = 0\n")
     code, _, err = run("train", "--data", corpus, "--out", tmp_path / "run", "--config", config)
     assert code == 1 and "epochs and batch_size must be at least 1" in err
+
+
+def test_model_says_when_the_tagger_reads_surface_signals_and_refuses_foreign_ones(
+    model: Path, corpus: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    from proplens.models.token_features import TOKEN_FEATURE_NAMES
+
+    copy = Path(shutil.copytree(model, tmp_path / "model"))
+    info = json.loads((copy / "detector.json").read_text())
+    info |= {"token_features": list(TOKEN_FEATURE_NAMES), "token_feature_weights": [0.0] * 30}
+    (copy / "detector.json").write_text(json.dumps(info))
+    code, out, _ = run("model", "--model", copy)
+    assert code == 0 and "also reads 10 surface signals per token" in " ".join(out.split())
+    code, out, _ = run("model", "--model", model)
+    assert code == 0 and "surface signals" not in out
+    foreign = Path(shutil.copytree(model, tmp_path / "foreign"))  # another path: models are cached by path
+    (foreign / "detector.json").write_text(json.dumps(info | {"token_features": ["sarcasm"]}))
+    articles = corpus / "dev-articles"
+    code, _, err = run(
+        "predict", "--task", "si", "--articles", articles, "--out", tmp_path / "si.txt", "--model", foreign
+    )
+    assert code != 0 and "token features differ from this proplens's: sarcasm" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -118,6 +118,8 @@ def _model_lines(info: Any) -> list[str]:
             f"decoding: B tags start spans at p(B) >= {info.split}, sentence ends crossed at p >= "
             f"{info.cross}, phrase ends trimmed: {'yes' if info.trim else 'no'}"
         )
+    if info.token_features:
+        lines.append(f"the span tagger also reads {len(info.token_features)} surface signals per token")
     calibration = info.dev_scores.get("calibration")
     if calibration:
         lines.append(
