@@ -207,8 +207,6 @@ def finalize(
         num_heads=int(encoder_config.num_attention_heads),
         hidden_size=int(encoder_config.hidden_size),
     )
-    from proplens.models.training import token_feature_settings
-
     return finish(
         fp32,
         network.numpy_head(),
@@ -218,7 +216,7 @@ def finalize(
         out,
         torch_encoder=torch_encoder,
         log=log,
-        token_features=token_feature_settings(network),
+        token_features=network.token_feature_settings(),
     )
 
 
@@ -237,7 +235,7 @@ def finish(
     """From a fused fp32 graph and its technique head to ``<out>/model``: int8 graph, the operating point
     tuned on dev (and cross-validated), calibration, dev scores of every variant, parity, reference
     outputs. ``<out>`` must hold ``tokenizer.json`` and ``train.toml``. `token_features`: the surface
-    signal settings of the tagger (`training.token_feature_settings`), if it reads them."""
+    signal settings of the tagger (`DetectorNetwork.token_feature_settings`), if it reads them."""
     info = ModelInfo(
         max_tokens=config.max_tokens,
         overlap=config.overlap,

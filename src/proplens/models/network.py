@@ -14,6 +14,7 @@ from torch import nn
 
 from proplens.models.dataset import BIO_TAGS
 from proplens.models.heads import TechniqueHead
+from proplens.models.token_features import TOKEN_FEATURE_NAMES
 
 __all__ = ["DetectorNetwork", "EncoderGraph", "TorchEncoder"]
 
@@ -65,11 +66,12 @@ class DetectorNetwork(nn.Module):
         logits: torch.Tensor = self.token_feature_tagger(token_features)
         return logits
 
-    def token_feature_weights(self) -> tuple[float, ...]:
-        """The surface-signal weights as `ModelInfo.token_feature_weights` (row per tag; empty: none)."""
+    def token_feature_settings(self) -> dict[str, Any]:
+        """The `ModelInfo` fields that carry the surface-signal weights (row per tag); empty without them."""
         if self.token_feature_tagger is None:
-            return ()
-        return tuple(float(w) for w in self.token_feature_tagger.weight.detach().cpu().reshape(-1))
+            return {}
+        weights = tuple(float(w) for w in self.token_feature_tagger.weight.detach().cpu().reshape(-1))
+        return {"token_features": TOKEN_FEATURE_NAMES, "token_feature_weights": weights}
 
     def technique_tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """``[B,T,n_techniques]``: which techniques' spans each token is in (training-only auxiliary)."""

@@ -484,15 +484,9 @@ def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:
         max_tokens=config.max_tokens,
         overlap=config.overlap,
         base_encoder=config.base_encoder,
-        **token_feature_settings(network),
+        **network.token_feature_settings(),
     )
     return Detector(tokenizer, TorchEncoder(network), network.numpy_head(), info, batch_size=32)
-
-
-def token_feature_settings(network: Any) -> dict[str, Any]:
-    """The `ModelInfo` fields that carry a network's surface-signal weights (none if it has none)."""
-    weights = network.token_feature_weights()
-    return {"token_features": TOKEN_FEATURE_NAMES, "token_feature_weights": weights} if weights else {}
 
 
 def collate(
