@@ -1,10 +1,10 @@
 // proplens extension — service worker: talks to the proplens server (the token never reaches pages).
 "use strict";
 
-const DEFAULTS = { server: "http://127.0.0.1:8000", token: "" };
+const DEFAULTS = { server: "http://127.0.0.1:8000", token: "", model: "" };
 
 async function settings() {
-  return Object.assign({}, DEFAULTS, await chrome.storage.local.get(["server", "token"]));
+  return Object.assign({}, DEFAULTS, await chrome.storage.local.get(["server", "token", "model"]));
 }
 
 // Analyse the page in tab `tabId`: the content script sends its HTML, the server returns the spans,
@@ -12,13 +12,14 @@ async function settings() {
 async function analyseTab(tabId) {
   await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
   const page = await chrome.tabs.sendMessage(tabId, { type: "proplens:page" });
-  const { server, token } = await settings();
+  const { server, token, model } = await settings();
   const base = server.replace(/\/+$/, "");
   const headers = { "Content-Type": "application/json", "Authorization": "Bearer " + token };
   const analysis = await call(fetch(base + "/api/v1/analyze", {
     method: "POST",
     headers,
-    body: JSON.stringify({ html: page.html, page_url: page.url }),
+    // a named model only ("default", "accurate"); empty: the server's own
+    body: JSON.stringify(Object.assign({ html: page.html, page_url: page.url }, model ? { model } : {})),
   }));
   const techniques = await call(fetch(base + "/api/v1/techniques?taxonomy=" + analysis.taxonomy, { headers }));
   const colours = Object.fromEntries(techniques.map((t) => [t.id, t]));

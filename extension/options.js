@@ -1,8 +1,10 @@
 "use strict";
 const server = document.getElementById("server"), token = document.getElementById("token");
 const status = document.getElementById("status"), sites = document.getElementById("sites");
+const model = document.getElementById("model");
 
-chrome.storage.local.get(["server", "token", "autoSites"]).then((saved) => {
+chrome.storage.local.get(["server", "token", "autoSites", "model"]).then((saved) => {
+  model.value = ["default", "accurate"].includes(saved.model) ? saved.model : "";
   server.value = saved.server || "http://127.0.0.1:8000";
   token.value = saved.token || "";
   sites.value = (saved.autoSites || []).join("\n");
@@ -23,6 +25,7 @@ document.getElementById("save").addEventListener("click", async () => {
     const granted = await chrome.permissions.request({ origins }).catch(() => false);
     if (!granted) { status.textContent = "Access to those sites was not granted."; return; }
   }
-  await chrome.storage.local.set({ server: url.origin, token: token.value.trim(), autoSites });
+  const chosen = ["default", "accurate"].includes(model.value) ? model.value : "";
+  await chrome.storage.local.set({ server: url.origin, token: token.value.trim(), autoSites, model: chosen });
   status.textContent = "Saved.";
 });

@@ -97,7 +97,8 @@ def test_analyze_returns_spans_with_technique_and_score(detector: Detector) -> N
     analyses = detector.analyze(ARTICLES)
     assert [len(a.spans) for a in analyses] == [2, 1, 0]
     first = analyses[0].spans[0]
-    assert first.technique == "Loaded_Language" and 0.8 < (first.score or 0) < 0.95
+    assert first.technique == "Loaded_Language" and (first.score or 0) > 0.99
+    assert 0.8 < (first.technique_score or 0) < 0.95
 
 
 def test_predict_si_and_tc_in_official_shapes(detector: Detector) -> None:
@@ -212,3 +213,65 @@ def test_every_detected_span_says_why_with_words_inside_it() -> None:
         assert 1 <= len(span.cues) <= 3
         for a, b in span.cues:
             assert span.start <= a < b <= span.end and text[a:b].strip() == text[a:b]
+
+
+def test_candidates_below_the_operating_point_are_revealed_by_a_lower_minimum(detector: Detector) -> None:
+    """A model with a default minimum: the permissive pass adds candidates, every reported span's score
+    is at or above the minimum asked for, and a lower minimum never shows fewer fragments."""
+    model = detector.with_operating_point(
+        decoder="viterbi", viterbi_bias=-3.0, candidate_bias=6.0, min_score=0.5, peak=0.0
+    )
+    text = "The corrupt mayor lied again, crooks in charge. Radical thugs destroy our great nation."
+    encoded = model.encode([Article("c", text)])[0]
+    first_pass = viterbi_spans_of(model, encoded)
+    candidates = model.candidates(encoded)
+    assert len(candidates) > len(first_pass)
+    counts = []
+    for minimum in (0.9, 0.5, 0.2, 0.01):
+        analysis = model.analyze([Article("c", text)], min_score=minimum)[0]
+        assert all(s.score is not None and s.score >= minimum for s in analysis.spans)
+        assert all(s.technique_score is not None and 0 < s.technique_score <= 1 for s in analysis.spans)
+        counts.append(len({(s.start, s.end) for s in analysis.spans}))
+    assert counts == sorted(counts)
+    assert counts[-1] == len(candidates)
+
+
+def viterbi_spans_of(model: Detector, encoded: object) -> list[tuple[int, int, float]]:
+    from proplens.models.decoding import viterbi_spans
+
+    return viterbi_spans(
+        encoded.article.text,  # type: ignore[attr-defined]
+        encoded.tokens.offsets,  # type: ignore[attr-defined]
+        encoded.span_probabilities.tolist(),  # type: ignore[attr-defined]
+        encoded.begin_probabilities.tolist(),  # type: ignore[attr-defined]
+        bias=model.info.viterbi_bias,
+        begin_penalty=model.info.begin_penalty,
+    )
+
+
+def test_a_model_without_a_default_minimum_still_reports_only_scores_at_the_minimum(
+    detector: Detector,
+) -> None:
+    analysis = detector.analyze([ARTICLES[0]], min_score=0.9)[0]
+    assert all(s.score is not None and s.score >= 0.9 for s in analysis.spans)
+
+
+def test_named_models_resolve_and_a_missing_one_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import builtins
+
+    from proplens.models.catalog import DEFAULT_MODEL_DIR, model_directory
+
+    assert model_directory(None) == model_directory("default") == DEFAULT_MODEL_DIR
+    assert model_directory("some/folder") == Path("some/folder")
+    real_import = builtins.__import__
+
+    def no_accurate(name: str, *args: object, **kwargs: object) -> object:
+        if name == "proplens_accurate":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_accurate)
+    with pytest.raises(ModelError, match="accurate model is not installed: pip install"):
+        load_detector("accurate")

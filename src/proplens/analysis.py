@@ -57,8 +57,14 @@ def propaganda_score(spans: Sequence[Span], words: int) -> float:
     """The 0-100 score of the module docstring, rounded to one decimal."""
     if words == 0:
         return 0.0
-    weighted = sum(1.0 if s.score is None else s.score for s in spans) / max(words, SCORE_MIN_WORDS) * 1000
+    weighted = sum(_weight(s) for s in spans) / max(words, SCORE_MIN_WORDS) * 1000
     return round(100 * (1 - math.exp(-weighted / SCORE_SCALE)), 1)
+
+
+def _weight(span: Span) -> float:
+    """How much one technique use counts: the fragment's score times the technique's (1 where unknown)."""
+    score = 1.0 if span.score is None else span.score
+    return score * (1.0 if span.technique_score is None else span.technique_score)
 
 
 def figures(analysis: Analysis) -> dict[str, float]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from proplens.analysis import in_taxonomy, summarise
 from proplens.document import Analysis, Article
 from proplens.errors import Cancelled, ProplensError
+from proplens.models.catalog import MODEL_NAMES
 from proplens.models.detector import Detector, load_detector
 from proplens.sources.core import article_from_text
 from proplens.techniques import Taxonomy
@@ -26,12 +27,15 @@ Model = Detector | str | Path | None
 
 
 def load_model(model: Model = None) -> Detector:
-    """The detector at `model` (a model directory; ``None`` or ``"default"``: the shipped one), cached."""
+    """The detector `model` names (``"default"`` or ``None``: the shipped one; ``"accurate"``: the larger
+    model, if installed; or a model directory), cached."""
     if isinstance(model, Detector):
         return model
-    key = "default" if model in (None, "default") else str(Path(str(model)).resolve())
+    key = "default" if model is None else str(model)
+    if key not in MODEL_NAMES:
+        key = str(Path(key).resolve())
     if key not in _LOADED:
-        _LOADED[key] = load_detector(None if key == "default" else key)
+        _LOADED[key] = load_detector(key)
     return _LOADED[key]
 
 
@@ -55,8 +59,9 @@ def analyze(
 ) -> Analysis:
     """Find the techniques in one article and summarise them.
 
-    `min_score` is the lowest span probability a fragment needs to be reported (``None``: the model's
-    operating point, tuned on the dev set). `entities=False` skips target detection (faster).
+    `min_score` is the lowest score a fragment needs to be reported: its calibrated probability of being
+    propaganda, which is each span's `score` (``None``: the model's minimum, tuned on the dev set; lower
+    values reveal more fragments). `entities=False` skips target detection (faster).
     `taxonomy="semeval2023"` reports SemEval-2023 technique ids instead of PTC ones.
     """
     return next(analyze_many([item], min_score=min_score, model=model, entities=entities, taxonomy=taxonomy))
@@ -88,7 +93,7 @@ def analyze_many(
     detector = load_model(model)
     iterator = iter(items)
     while batch := [as_article(item) for item in islice(iterator, batch_size)]:
-        for found in detector.analyze(batch, threshold=min_score, should_stop=should_stop):
+        for found in detector.analyze(batch, min_score=min_score, should_stop=should_stop):
             if should_stop is not None and should_stop():
                 raise Cancelled("the analysis was cancelled")
             yield in_taxonomy(summarise(found, entities=entities), taxonomy)

@@ -35,8 +35,10 @@ class Span:
     """A technique used on the character range ``[start, end)`` of an article.
 
     `technique` is ``None`` for spans that only mark propaganda (span identification, no technique).
-    `score` is the detector's confidence in ``[0, 1]``; ``None`` for gold annotations. `cues` are the
-    ``[start, end)`` ranges of the words inside the span that drove the detector (why it was flagged).
+    `score` is the detector's calibrated probability in ``[0, 1]`` that the fragment is (part of) a
+    propaganda span; ``None`` for gold annotations. `technique_score` is its probability that the fragment
+    uses `technique` (``None`` where there is none). `cues` are the ``[start, end)`` ranges of the words
+    inside the span that drove the detector (why it was flagged).
     """
 
     start: int
@@ -44,6 +46,7 @@ class Span:
     technique: str | None = None
     score: float | None = field(default=None, compare=False)
     cues: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    technique_score: float | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.start, bool) or not isinstance(self.start, int):
@@ -56,6 +59,8 @@ class Span:
             raise SpanError("span technique must be a non-empty string or None")
         if self.score is not None and not 0.0 <= self.score <= 1.0:
             raise SpanError(f"span score must lie in [0, 1], got {self.score!r}")
+        if self.technique_score is not None and not 0.0 <= self.technique_score <= 1.0:
+            raise SpanError(f"span technique_score must lie in [0, 1], got {self.technique_score!r}")
         for cue in self.cues:
             if not (len(cue) == 2 and self.start <= cue[0] < cue[1] <= self.end):
                 raise SpanError(f"cue {cue!r} is not a range inside span [{self.start}, {self.end})")
@@ -108,7 +113,7 @@ class Article:
         return self.text[self.check_span(span).start : span.end]
 
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 ARTICLE_FIELDS = tuple(f.name for f in fields(Article))

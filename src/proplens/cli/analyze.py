@@ -46,8 +46,8 @@ def analyze_command(
     min_score: Annotated[
         float | None,
         typer.Option(
-            help="Lowest span probability a fragment needs (0-1). "
-            "Default: the model's tuned operating point.",
+            help="Lowest score a fragment needs to be reported (0-1): its calibrated probability of "
+            "being propaganda, the score shown. Lower reveals more. Default: the model's tuned minimum.",
             show_default=False,
         ),
     ] = None,

@@ -43,7 +43,10 @@ DB_HELP = (
     "Database URL (sqlite:///file.db, postgresql://user:pass@host/db). "
     "Default: SQLite in $PROPLENS_HOME (~/.local/share/proplens)."
 )
-MODEL_HELP = "'default' (the shipped model) or a model folder."
+MODEL_HELP = (
+    "'default' (the fast shipped model), 'accurate' (larger and slower; installed with "
+    "pip install ./packages/proplens-accurate) or a model folder."
+)
 ColumnOption = Annotated[
     list[str] | None,
     typer.Option(

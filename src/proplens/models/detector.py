@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from proplens.document import Analysis, Article, Span
 from proplens.errors import Cancelled, ModelError
 from proplens.models.calibration import apply_span_calibration, span_calibration_features
+from proplens.models.catalog import DEFAULT_MODEL_DIR, model_directory
 from proplens.models.cues import cue_words
 from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
@@ -43,8 +44,6 @@ Encoder = Callable[[NDArray[np.int64], NDArray[np.int64]], tuple[Array, Array]]
 DECODERS = ("threshold", "viterbi")
 """The span decoders `ModelInfo.decoder` may name (models/decoding.py)."""
 
-DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
-"""The shipped model, loaded when no other is named."""
 
 ENCODER_FILE = "encoder.onnx"
 HEAD_FILE = "technique_head.npz"
@@ -93,6 +92,14 @@ class ModelInfo:
     (see models/calibration.py); empty: a span's score is its mean token probability."""
     temperature: float = 1.0
     """The technique head's logits are divided by this before the softmax (calibration)."""
+    candidate_bias: float | None = None
+    """The Viterbi bias of a second, more permissive decoding pass: its spans that do not overlap the first
+    pass's are candidates too, with their own (lower) scores, so a lower `min_score` reveals more. None:
+    the model predates candidates and `peak` chooses its spans."""
+    min_score: float | None = None
+    """The default minimum score of a reported span (the fragment's calibrated probability times the
+    technique's probability), tuned on dev: a fragment is reported when its best technique's score reaches
+    it. None: the model predates it (`peak` chooses the spans, a minimum raises the peak)."""
     token_features: tuple[str, ...] = ()
     """The surface signals the tagger reads besides the encoder (`token_features.TOKEN_FEATURE_NAMES`);
     empty: none."""
@@ -295,6 +302,52 @@ class Detector:
             for start, end, _ in spans
         ]
 
+    def candidates(self, encoded: EncodedArticle) -> list[tuple[int, int, float]]:
+        """``(start, end, score)`` of every fragment the model considers, with calibrated scores: the
+        Viterbi spans at the tuned bias whatever their peak, then those of the permissive pass
+        (`ModelInfo.candidate_bias`) that overlap none of them. A model without candidates gives the
+        spans at its operating point."""
+        if self.info.candidate_bias is None or self.info.decoder != "viterbi":
+            return self.find_spans(encoded)
+        text, offsets = encoded.article.text, encoded.tokens.offsets
+        probabilities = encoded.span_probabilities.tolist()
+        begins = encoded.begin_probabilities.tolist()
+        penalty, trim = self.info.begin_penalty, self.info.trim
+        found, extra = (
+            viterbi_spans(text, offsets, probabilities, begins, bias=bias, begin_penalty=penalty, trim=trim)
+            for bias in (self.info.viterbi_bias, self.info.candidate_bias)
+        )
+        found += [(s, e, p) for s, e, p in extra if not any(s < e2 and s2 < e for s2, e2, _ in found)]
+        found.sort()
+        if not self.info.span_calibration:
+            return found
+        return [
+            (s, e, apply_span_calibration(self.info.span_calibration, self.span_features(encoded, s, e)))
+            for s, e, _ in found
+        ]
+
+    def fragments(
+        self, encoded: EncodedArticle, *, min_score: float | None = None
+    ) -> list[tuple[int, int, float, Array]]:
+        """``(start, end, score, technique probabilities)`` of the fragments to report.
+
+        A fragment's score is its calibrated probability of being (part of) a propaganda span. A model
+        with `ModelInfo.min_score` reports each candidate whose score reaches `min_score` (default: the
+        tuned one), so a lower minimum reveals more fragments and every reported score is at least the
+        minimum. An older model raises its peak to `min_score` and then applies the same filter."""
+        if self.info.min_score is None:
+            found = self.find_spans(encoded, threshold=min_score)
+            minimum = 0.0 if min_score is None else min_score
+        else:
+            found = self.candidates(encoded)
+            minimum = self.info.min_score if min_score is None else min_score
+        rows = self.classify(encoded, [(s, e) for s, e, _ in found])
+        return [
+            (s, e, _reported(p), row)
+            for (s, e, p), row in zip(found, rows, strict=True)
+            if _reported(p) >= minimum
+        ]
+
     def span_features(self, encoded: EncodedArticle, start: int, end: int) -> list[float]:
         """The calibration features of the character span ``[start, end)`` (see models/calibration.py)."""
         found = token_range(encoded.tokens.offsets, start, end) or _nearest_token(
@@ -329,31 +382,38 @@ class Detector:
         self,
         articles: Sequence[Article],
         *,
-        threshold: float | None = None,
+        min_score: float | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> list[Analysis]:
         """One `Analysis` per article: each detected fragment with its technique(s).
 
         A fragment always gets its most probable technique; further techniques are added when their
-        probability reaches ``info.secondary``. A span's score is the fragment's span score times the
-        technique's probability, i.e. the model's confidence that this technique is used right here.
+        probability reaches ``info.secondary``. A span's `score` is its fragment's calibrated probability
+        of being propaganda, never below `min_score` (default: the model's tuned one; see `fragments`);
+        its `technique_score` is the (calibrated) probability of its technique there.
         """
         analyses = []
         for encoded in self.encode(articles, should_stop=should_stop):
-            found = self.find_spans(encoded, threshold=threshold)
-            probabilities = self.classify(encoded, [(s, e) for s, e, _ in found])
             spans = []
             text, offsets = encoded.article.text, encoded.tokens.offsets
-            for (start, end, score), row in zip(found, probabilities, strict=True):
+            for start, end, score, row in self.fragments(encoded, min_score=min_score):
                 cues = cue_words(text, offsets, encoded.span_probabilities, start, end)
                 ranked = np.argsort(-row)
                 for rank, t in enumerate(ranked):
                     if rank > 0 and row[t] < self.info.secondary:
                         break
                     technique = self.info.techniques[t]
-                    spans.append(Span(start, end, technique, round(float(score * row[t]), 4), cues=cues))
+                    spans.append(
+                        Span(start, end, technique, score, cues=cues, technique_score=_reported(row[t]))
+                    )
             analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.model_id))
         return analyses
+
+
+def _reported(score: float) -> float:
+    """A score as reported (4 decimals): the minimum is compared with this number, so what is shown is
+    what was compared."""
+    return round(float(score), 4)
 
 
 def _token_feature_weights(info: ModelInfo) -> Array | None:
@@ -382,7 +442,8 @@ def _nearest_token(offsets: Sequence[tuple[int, int]], start: int) -> tuple[int,
 
 
 def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_size: int = 16) -> Detector:
-    """Load a model directory (``None`` or ``"default"``: the shipped model) for ONNX inference.
+    """Load a model (a directory, or a name of `catalog.MODEL_NAMES`; ``None``: the shipped default) for
+    ONNX inference.
 
     `threads` windows are encoded at once (0: one per core), each alone on one core (see `OnnxEncoder`),
     so a window's outputs do not depend on `batch_size` or on the other articles; `batch_size` is how
@@ -390,7 +451,7 @@ def load_detector(path: str | Path | None = None, *, threads: int = 0, batch_siz
     """
     from proplens.models.onnx_encoder import OnnxEncoder
 
-    directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(str(path))
+    directory = model_directory(path)
     missing = [
         f for f in (ENCODER_FILE, HEAD_FILE, INFO_FILE, TOKENIZER_FILE) if not (directory / f).is_file()
     ]

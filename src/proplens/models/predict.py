@@ -29,8 +29,10 @@ from proplens.scoring import si, tc
 __all__ = [
     "calibrate",
     "cross_validated_si",
+    "paragraph_agreement",
     "predict_si",
     "predict_tc",
+    "tune_min_score",
     "tune_operating_point",
     "tune_viterbi",
 ]
@@ -46,11 +48,12 @@ def encode_all(detector: Detector, articles: Sequence[Article], *, chunk: int = 
     return [e for part in _chunks(articles, chunk) for e in detector.encode(part)]
 
 
-def spans_of(detector: Detector, encoded: Sequence[EncodedArticle], **options: float) -> list[Annotation]:
+def spans_of(detector: Detector, encoded: Sequence[EncodedArticle]) -> list[Annotation]:
+    """The fragments the detector reports (`Detector.fragments`, default minimum), without technique."""
     return [
         Annotation(e.article.id, Span(start, end, None, score))
         for e in encoded
-        for start, end, score in detector.find_spans(e, **options)  # type: ignore[arg-type]
+        for start, end, score, _ in detector.fragments(e)
     ]
 
 
@@ -231,6 +234,75 @@ def tune_viterbi(
     return best_setting(detector, encoded, gold, settings)
 
 
+MIN_SCORES: tuple[float, ...] = tuple(float(m) for m in np.round(np.arange(0.05, 0.701, 0.01), 2))
+"""The default minimum scores searched on dev (`tune_min_score`)."""
+
+
+def tune_min_score(
+    detector: Detector,
+    encoded: Sequence[EncodedArticle],
+    gold: Sequence[Annotation],
+    *,
+    minimums: Iterable[float] = MIN_SCORES,
+) -> dict[str, float]:
+    """The `ModelInfo.min_score` with the best dev SI F1 (ties: the higher minimum), with F1, P and R.
+
+    The candidates and their scores are computed once; each minimum only filters them."""
+    scored = []
+    for e in encoded:
+        for start, end, score, _ in detector.with_operating_point(min_score=0.0).fragments(e):
+            scored.append((e.article.id, start, end, score))
+    best: dict[str, float] = {"f1": -1.0}
+    for minimum in minimums:
+        kept = [Annotation(a, Span(s, e, None)) for a, s, e, top in scored if top >= minimum]
+        scores = si.compute(predictions=kept, references=gold)
+        if scores["f1"] >= best["f1"]:
+            best = {
+                "min_score": float(minimum),
+                "f1": scores["f1"],
+                "precision": scores["precision"],
+                "recall": scores["recall"],
+            }
+    return best
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each non-empty line (a PTC article has one sentence or paragraph per line)."""
+    found, at = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            found.append((at, at + len(line)))
+        at += len(line) + 1
+    return found
+
+
+def paragraph_agreement(detector: Detector, articles: Sequence[Article]) -> dict[str, float]:
+    """How far the spans of each paragraph analysed alone agree with the spans the same paragraph gets
+    inside its whole article: SI P/R/F1 of the former against the latter (F1 is symmetric), over all
+    paragraphs. 1.0: context never changes a highlight."""
+    alone: list[Annotation] = []
+    inside: list[Annotation] = []
+    for encoded in encode_all(detector, articles):
+        article = encoded.article
+        ranges = paragraphs(article.text)
+        for start, end, _, _ in detector.fragments(encoded):
+            for k, (p_start, p_end) in enumerate(ranges):
+                if start < p_end and p_start < end:
+                    span = Span(max(start, p_start) - p_start, min(end, p_end) - p_start)
+                    inside.append(Annotation(f"{article.id}/{k}", span))
+        pieces = [Article(f"{article.id}/{k}", article.text[s:e]) for k, (s, e) in enumerate(ranges)]
+        for piece in encode_all(detector, pieces):
+            alone += [Annotation(piece.article.id, Span(s, e)) for s, e, _, _ in detector.fragments(piece)]
+    scores = si.compute(predictions=alone, references=inside)
+    return {
+        "paragraph_precision": scores["precision"],
+        "paragraph_recall": scores["recall"],
+        "paragraph_f1": scores["f1"],
+        "spans_alone": float(len(alone)),
+        "spans_inside": float(len(inside)),
+    }
+
+
 def cross_validated_si(
     detector: Detector, encoded: Sequence[EncodedArticle], gold: Sequence[Annotation], *, folds: int = 5
 ) -> dict[str, float]:
@@ -240,7 +312,11 @@ def cross_validated_si(
     for fold in article_folds(encoded, folds):
         rest = [e for e in encoded if e.article.id not in fold]
         rest_gold = [g for g in gold if g.article_id not in fold]
-        if detector.info.decoder == "viterbi":
+        if detector.info.min_score is not None:
+            tuned = detector.with_operating_point(
+                min_score=tune_min_score(detector, rest, rest_gold)["min_score"]
+            )
+        elif detector.info.decoder == "viterbi":
             point = tune_viterbi(detector, rest, rest_gold)
             tuned = detector.with_operating_point(
                 viterbi_bias=point["viterbi_bias"], begin_penalty=point["begin_penalty"], peak=point["peak"]
@@ -269,7 +345,7 @@ def calibrate(
     technique_rows: list[tuple[str, np.ndarray[Any, Any], int, set[int]]] = []
     for e in encoded:
         ranges = gold_ranges.get(e.article.id, [])
-        for start, end, _ in base.find_spans(e):
+        for start, end, _ in base.candidates(e):
             hit = any(s < end and start < t for s, t in ranges)
             span_rows.append((e.article.id, base.span_features(e, start, end), hit))
         unique = list(dict.fromkeys(ranges))

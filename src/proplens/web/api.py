@@ -65,9 +65,19 @@ class AnalyzeRequest(BaseModel):
     )
     title: str | None = Field(default=None, max_length=1000, description="A title for pasted text.")
     min_score: float | None = Field(
-        default=None, gt=0, lt=1, description="Lowest span probability; default: the model's operating point."
+        default=None,
+        gt=0,
+        lt=1,
+        description="Lowest score a fragment needs (its calibrated probability of being propaganda, "
+        "each span's `score`); lower reveals more. Default: the model's tuned minimum.",
     )
     taxonomy: Literal["ptc", "semeval2023"] = "ptc"
+    model: str | None = Field(
+        default=None,
+        max_length=40,
+        description="A named model installed on the server (`default`, `accurate`; see /api/v1/health); "
+        "default: the server's model.",
+    )
     entities: bool = Field(default=True, description="Find who each fragment targets.")
     store: bool = Field(default=True, description="Keep the analysis (history, permalink).")
 
@@ -84,6 +94,7 @@ class TechniqueOut(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     model: str
+    models: list[str] = Field(description="The models a request may name in `model` (the server's first).")
     database: Literal["ok", "unreachable"]
     queued: int
 
@@ -140,7 +151,7 @@ async def analyze_and_store(
     summary="Analyse an article given as text or URL",
 )
 async def analyze(body: AnalyzeRequest, request: Request) -> JSONResponse:
-    options = AnalysisOptions(body.min_score, body.taxonomy, body.entities)
+    options = AnalysisOptions(body.min_score, body.taxonomy, body.entities, body.model)
     analysis, analysis_id = await analyze_and_store(
         request,
         text=body.text,
@@ -193,6 +204,7 @@ async def health(request: Request) -> Health:
     return Health(
         status="ok" if database else "degraded",
         model=state.service.detector.info.model_id,
+        models=list(state.service.models),
         database="ok" if database else "unreachable",
         queued=state.service.waiting,
     )

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from proplens.api import analyze_many, load_model
 from proplens.document import Analysis, Article
-from proplens.errors import Busy, Cancelled
+from proplens.errors import Busy, Cancelled, ProplensError
+from proplens.models.catalog import named_models
+from proplens.models.detector import Detector
 
 __all__ = ["AnalysisOptions", "AnalysisService", "Submitted"]
 
@@ -30,6 +32,8 @@ class AnalysisOptions:
     min_score: float | None = None
     taxonomy: str = "ptc"
     entities: bool = True
+    model: str | None = None
+    """A named model (`catalog.MODEL_NAMES`) installed here; None: the server's model. Never a path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,11 @@ class AnalysisService:
         self._jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=queue_size)
         self._thread: threading.Thread | None = None
         self.detector = load_model(model)
+        self._detectors = {model: self.detector}
+        self.models = [model] + [
+            named.name for named, folder in named_models() if folder is not None and named.name != model
+        ]
+        """The models a request may choose (the server's first); others load on first use."""
         self.cancelled = 0
         """Analyses stopped because their caller stopped waiting (for tests and the health page)."""
 
@@ -76,6 +85,8 @@ class AnalysisService:
             self._thread = None
 
     def submit(self, article: Article, options: AnalysisOptions) -> Submitted:
+        if options.model is not None and options.model not in self.models:
+            raise ProplensError(f"unknown model {options.model!r}: choose one of {', '.join(self.models)}")
         job = _Job(article, options, Future(), threading.Event())
         try:
             self._jobs.put_nowait(job)
@@ -86,6 +97,13 @@ class AnalysisService:
     @property
     def waiting(self) -> int:
         return self._jobs.qsize()
+
+    def _detector(self, model: str | None) -> Detector:
+        """The detector of a model of `models`, loaded on its first request (in the worker thread)."""
+        name = model or self.model_name
+        if name not in self._detectors:
+            self._detectors[name] = load_model(name)
+        return self._detectors[name]
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
@@ -102,7 +120,7 @@ class AnalysisService:
                 min_score=options.min_score,
                 taxonomy=options.taxonomy,
                 entities=options.entities,
-                model=self.detector,
+                model=self._detector(options.model),
                 should_stop=job.dropped.is_set,
             )
         except Cancelled as error:

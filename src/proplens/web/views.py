@@ -38,7 +38,11 @@ def _page(request: Request, template: str, context: dict[str, Any], *, status: i
 
 @router.get("/", response_class=HTMLResponse)
 async def analyse_page(request: Request) -> HTMLResponse:
-    return _page(request, "analyze.html.j2", {"active": "analyse", "form": {}, "error": None})
+    return _page(request, "analyze.html.j2", _form_context(request, {}, None))
+
+
+def _form_context(request: Request, form: dict[str, Any], error: str | None) -> dict[str, Any]:
+    return {"active": "analyse", "form": form, "error": error, "models": request.app.state.service.models}
 
 
 @router.post("/analyze", response_class=HTMLResponse)
@@ -50,31 +54,43 @@ async def analyse_form(
     title: Annotated[str, Form()] = "",
     taxonomy: Annotated[str, Form()] = "ptc",
     entities: Annotated[str, Form()] = "",
+    model: Annotated[str, Form(max_length=40)] = "",
+    min_score: Annotated[str, Form(max_length=10)] = "",
     file: UploadFile | None = None,
 ) -> Response:
-    form = {"text": text, "url": url, "title": title, "taxonomy": taxonomy, "entities": bool(entities)}
+    form = {
+        "text": text,
+        "url": url,
+        "title": title,
+        "taxonomy": taxonomy,
+        "entities": bool(entities),
+        "model": model,
+        "min_score": min_score,
+    }
     if not csrf_valid(request, csrf):
         return _page(
             request,
             "analyze.html.j2",
-            {"active": "analyse", "form": form, "error": "The form expired; please submit it again."},
+            _form_context(request, form, "The form expired; please submit it again."),
             status=403,
         )
     if taxonomy not in FORM_TAXONOMIES:
         return _page(
             request,
             "analyze.html.j2",
-            {
-                "active": "analyse",
-                "form": form,
-                "error": f"Unknown taxonomy {taxonomy!r}: choose one listed.",
-            },
+            _form_context(request, form, f"Unknown taxonomy {taxonomy!r}: choose one listed."),
             status=400,
         )
+    minimum = _minimum(min_score)
+    if minimum is False:
+        error = "The minimum score must be a number between 0 and 1 (or empty for the model's default)."
+        return _page(request, "analyze.html.j2", _form_context(request, form, error), status=400)
     upload = None
     if file is not None and file.filename:
         upload = (file.filename, await file.read())
-    options = AnalysisOptions(taxonomy=taxonomy, entities=bool(entities))
+    options = AnalysisOptions(
+        min_score=minimum or None, taxonomy=taxonomy, entities=bool(entities), model=model or None
+    )
     try:
         _, analysis_id = await analyze_and_store(
             request,
@@ -86,14 +102,22 @@ async def analyse_form(
         )
     except HTTPException as error:
         page = _page(
-            request,
-            "analyze.html.j2",
-            {"active": "analyse", "form": form, "error": error.detail},
-            status=error.status_code,
+            request, "analyze.html.j2", _form_context(request, form, error.detail), status=error.status_code
         )
         page.headers.update(error.headers or {})  # e.g. Retry-After on a 503
         return page
     return RedirectResponse(f"/a/{analysis_id}", status_code=303)
+
+
+def _minimum(value: str) -> float | bool | None:
+    """The form's minimum score: None when empty, False when not a number strictly between 0 and 1."""
+    if not value.strip():
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    return number if 0.0 < number < 1.0 else False
 
 
 async def _stored(request: Request, analysis_id: str) -> Any:
