@@ -84,3 +84,24 @@ def test_openapi_schema_describes_the_api(client) -> None:  # type: ignore[no-un
         "schema"
     ]
     assert ok["title"] == "proplens analysis"
+
+
+def test_a_request_may_name_an_installed_model_and_nothing_else(client) -> None:  # type: ignore[no-untyped-def]
+    models = client.get("/api/v1/health").json()["models"]
+    assert models[0] == "default" and set(models) <= {"default", "accurate"}
+    chosen = client.post("/api/v1/analyze", json={"text": DEMO, "model": "default", "store": False})
+    assert chosen.status_code == 200 and chosen.json()["model"].startswith("proplens-detector")
+    for hostile in ("../../etc", "/tmp/model", "src/proplens/models/default", "x" * 41, "accurate2"):
+        response = client.post("/api/v1/analyze", json={"text": DEMO, "model": hostile, "store": False})
+        assert response.status_code in (400, 422), hostile
+        assert "model" in response.json()["detail"]
+
+
+def test_every_fragment_reaches_the_minimum_score_asked_for(client) -> None:  # type: ignore[no-untyped-def]
+    counts = []
+    for minimum in (0.6, 0.3, 0.05):
+        response = client.post("/api/v1/analyze", json={"text": DEMO, "min_score": minimum, "store": False})
+        spans = response.json()["spans"]
+        assert all(s["score"] >= minimum and 0 < s["technique_score"] <= 1 for s in spans)
+        counts.append(len({(s["start"], s["end"]) for s in spans}))
+    assert counts == sorted(counts) and counts[-1] > counts[0]

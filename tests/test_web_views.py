@@ -164,3 +164,23 @@ def test_a_headline_in_the_title_field_gives_the_analysis_of_the_whole_article(c
     assert stored["article"]["text"] == cli["article"]["text"] == DEMO
     assert stored["article"]["id"] == cli["article"]["id"]
     assert stored["spans"] == cli["spans"] and stored["figures"] == cli["figures"]
+
+
+def test_the_form_takes_a_minimum_score_and_refuses_one_that_is_not(client) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client)
+    for bad in ("1.5", "0", "-0.2", "abc", "nan"):
+        response = client.post("/analyze", data={"csrf_token": token, "text": DEMO, "min_score": bad})
+        assert response.status_code == 400 and "minimum score must be a number" in response.text, bad
+        assert 'name="min_score"' in response.text
+    low = client.post(
+        "/analyze", data={"csrf_token": token, "text": DEMO, "min_score": "0.05"}, follow_redirects=False
+    )
+    assert low.status_code == 303
+    document = client.get(low.headers["location"] + ".json").json()
+    assert document["spans"] and all(s["score"] >= 0.05 for s in document["spans"])
+
+
+def test_the_form_refuses_a_model_the_server_does_not_offer(client) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client)
+    response = client.post("/analyze", data={"csrf_token": token, "text": DEMO, "model": "../secret"})
+    assert response.status_code == 400 and "unknown model" in response.text

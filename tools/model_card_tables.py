@@ -27,7 +27,7 @@ def main() -> None:
     print("| dev (75 articles) | torch fp32 | ONNX fp32 | ONNX int8-stored (shipped) |")
     print("|---|---:|---:|---:|")
     for label, key in KEYS:
-        row = [f"{scores[v][key]:.3f}" for v in ("torch", "onnx_fp32", "onnx_int8")]
+        row = [f"{scores[v][key]:.3f}" if v in scores else "-" for v in ("torch", "onnx_fp32", "onnx_int8")]
         print(f"| {label} | " + " | ".join(row) + " |")
     print()
     shipped = scores["onnx_int8"]

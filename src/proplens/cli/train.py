@@ -69,9 +69,16 @@ def ensemble_command(
 def export_command(
     run: Annotated[Path, typer.Argument(help="A finished run folder (with best.pt and train.toml).")],
     data: TrainingData,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            help="Also score the torch and ONNX fp32 models on dev (--no-compare: only the shipped int8 "
+            "graph; each dev pass of a large encoder costs minutes)."
+        ),
+    ] = True,
 ) -> None:
     """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
-    print_json(training("export_run")(run, data, log=_log))
+    print_json(training("export_run")(run, data, log=_log, compare_variants=compare))
 
 
 @app.command("model")

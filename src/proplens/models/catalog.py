@@ -42,13 +42,14 @@ MODEL_NAMES = tuple(m.name for m in NAMED)
 
 
 def named_models() -> list[tuple[NamedModel, Path | None]]:
-    """Each named model with its folder, or None where it is not installed."""
+    """Each named model with its folder, or None where it is not installed (or its files are missing)."""
     found: list[tuple[NamedModel, Path | None]] = []
     for model in NAMED:
         try:
-            found.append((model, model_directory(model.name)))
+            folder: Path | None = model_directory(model.name)
         except ModelError:
-            found.append((model, None))
+            folder = None
+        found.append((model, folder if folder and (folder / "encoder.onnx").is_file() else None))
     return found
 
 

@@ -249,7 +249,14 @@ def parity_batches(detector: Detector, articles: Any) -> list[tuple[Any, Any]]:
 
 
 def finalize(
-    network: Any, tokenizer: Any, config: TrainConfig, corpus: Any, out: Path, *, log: Any = print
+    network: Any,
+    tokenizer: Any,
+    config: TrainConfig,
+    corpus: Any,
+    out: Path,
+    *,
+    log: Any = print,
+    compare_variants: bool = True,
 ) -> dict[str, Any]:
     """Export the torch network to a fused fp32 graph, then `finish` it (int8, dev tuning, scores)."""
     from proplens.models.network import TorchEncoder
@@ -274,6 +281,7 @@ def finalize(
         torch_encoder=torch_encoder,
         log=log,
         token_features=network.token_feature_settings(),
+        compare_variants=compare_variants,
     )
 
 
@@ -288,11 +296,14 @@ def finish(
     torch_encoder: Any = None,
     log: Any = print,
     token_features: dict[str, Any] | None = None,
+    compare_variants: bool = True,
 ) -> dict[str, Any]:
     """From a fused fp32 graph and its technique head to ``<out>/model``: int8 graph, the operating point
     tuned on dev (and cross-validated), calibration, dev scores of every variant, parity, reference
     outputs. ``<out>`` must hold ``tokenizer.json`` and ``train.toml``. `token_features`: the surface
-    signal settings of the tagger (`DetectorNetwork.token_feature_settings`), if it reads them."""
+    signal settings of the tagger (`DetectorNetwork.token_feature_settings`), if it reads them.
+    `compare_variants=False` scores only the shipped int8 graph on dev (the torch and fp32 graphs are still
+    compared with it on a few windows): for a large encoder, each dev pass costs minutes."""
     info = ModelInfo(
         max_tokens=config.max_tokens,
         overlap=config.overlap,
@@ -333,7 +344,10 @@ def finish(
     results.update(reporting)
     log(f"operating point (tuned on dev, int8): {point}")
     variants = [("torch", torch_encoder)] if torch_encoder is not None else []
-    for name, encoder in (*variants, ("onnx_fp32", onnx32), ("onnx_int8", onnx8)):
+    variants.append(("onnx_fp32", onnx32))
+    if not compare_variants:
+        variants = []
+    for name, encoder in (*variants, ("onnx_int8", onnx8)):
         detector = Detector(tokenizer, encoder, head, info)
         encoded = shipped_encoded if name == "onnx_int8" else encode_all(detector, corpus.dev_articles)
         results[name] = dev_scores(detector, encoded, corpus.dev_gold)

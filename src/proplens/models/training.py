@@ -403,7 +403,9 @@ def ensemble(
     return finish(out / "encoder-fp32.onnx", EnsembleHead(heads), tokenizer, config, corpus, out, log=log)
 
 
-def export_run(run: str | Path, data: str | Path, *, log: Log = print) -> dict[str, Any]:
+def export_run(
+    run: str | Path, data: str | Path, *, log: Log = print, compare_variants: bool = True
+) -> dict[str, Any]:
     """Export a finished run again (``RUN/best.pt`` -> ``RUN/model/``): ONNX, fusion, int8, dev tuning.
 
     For when the export changed but the weights did not: no training step is repeated.
@@ -425,7 +427,7 @@ def export_run(run: str | Path, data: str | Path, *, log: Log = print) -> dict[s
         raise ModelError(f"{folder / 'best.pt'} does not fit the configured network: {error}") from None
     from proplens.models.export import finalize
 
-    return finalize(network, tokenizer, config, corpus, folder, log=log)
+    return finalize(network, tokenizer, config, corpus, folder, log=log, compare_variants=compare_variants)
 
 
 def new_network(config: TrainConfig) -> Any:

@@ -117,7 +117,7 @@ def _minimum(value: str) -> float | bool | None:
         number = float(value)
     except ValueError:
         return False
-    return number if 0.0 < number < 1.0 else False
+    return number if 0.0 < number < 1.0 else False  # NaN fails both comparisons
 
 
 async def _stored(request: Request, analysis_id: str) -> Any:
