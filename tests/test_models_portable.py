@@ -1,4 +1,4 @@
-"""The shipped model gives the same answers on other CPUs: the same Python run under qemu-user emulating an
+"""The shipped models (default, and accurate where installed) give the same answers on other CPUs: the same Python run under qemu-user emulating an
 AVX2-only (Haswell) and an SSE4.2-only (Nehalem) x86-64 CPU must reproduce the native outputs.
 
 `make test` installs Debian's qemu-user; without it these tests skip. The texts are short so that each
@@ -16,32 +16,32 @@ import sys
 import numpy as np
 import pytest
 
+from proplens.models.catalog import named_models
 from proplens.models.detector import load_detector
 from proplens.models.export import reference_outputs
 
 QEMU = shutil.which("qemu-x86_64")
 SCRIPT = (
-    "import json; from proplens.models.detector import load_detector; "
+    "import json, sys; from proplens.models.detector import load_detector; "
     "from proplens.models.export import reference_outputs; "
-    "print(json.dumps(reference_outputs(load_detector())))"
+    "print(json.dumps(reference_outputs(load_detector(sys.argv[1]))))"
 )
+MODELS = [name for name, folder in ((m.name, f) for m, f in named_models()) if folder is not None]
+"""The named models installed here (the accurate one when `make install` put it there)."""
 
 pytestmark = pytest.mark.skipif(QEMU is None, reason="no qemu-x86_64 (make test installs qemu-user)")
 
 
-@pytest.fixture(scope="module")
-def native() -> dict[str, object]:
-    return reference_outputs(load_detector())
-
-
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("cpu", ["Haswell", "Nehalem"])
-def test_same_spans_scores_and_probabilities_on_an_emulated_cpu(cpu: str, native: dict) -> None:  # type: ignore[type-arg]
+def test_same_spans_scores_and_probabilities_on_an_emulated_cpu(cpu: str, model: str) -> None:
+    native = reference_outputs(load_detector(model))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(
-        [str(QEMU), "-cpu", cpu, sys.executable, "-c", SCRIPT],
+        [str(QEMU), "-cpu", cpu, sys.executable, "-c", SCRIPT, model],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         env=env,
         check=False,
     )
