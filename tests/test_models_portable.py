@@ -1,5 +1,6 @@
-"""The shipped models (default, and accurate where installed) give the same answers on other CPUs: the same Python run under qemu-user emulating an
-AVX2-only (Haswell) and an SSE4.2-only (Nehalem) x86-64 CPU must reproduce the native outputs.
+"""The shipped models (default; accurate where installed) give the same answers on other CPUs: the same
+Python run under qemu-user emulating an AVX2-only (Haswell) and an SSE4.2-only (Nehalem) x86-64 CPU must
+reproduce the native outputs.
 
 `make test` installs Debian's qemu-user; without it these tests skip. The texts are short so that each
 emulated run takes seconds.
