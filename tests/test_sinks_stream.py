@@ -59,3 +59,28 @@ def test_no_results_write_nothing(tmp_path: Path) -> None:
     with Sink(OutputFormat.html, tmp_path / "r.html"):
         pass
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("format", [OutputFormat.json, OutputFormat.html])
+def test_a_write_that_fails_at_the_end_keeps_the_old_file(
+    format: OutputFormat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up while the whole-run formats are written at the end (issue: a truncated JSON
+    replaced the file it was to replace): the old file stays, no partial or temporary file is left."""
+    out = tmp_path / f"existing.{format.value}"
+    out.write_text("old\n", encoding="utf-8")
+    real_write = Sink._write
+
+    def write_then_fill_the_disk(self: Sink, text: str) -> None:
+        real_write(self, text[: len(text) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Sink, "_write", write_then_fill_the_disk)
+    with pytest.raises(OSError, match="No space left"), Sink(format, out) as sink:
+        sink.add(RESULT)
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+    new = tmp_path / f"new.{format.value}"
+    with pytest.raises(OSError, match="No space left"), Sink(format, new) as sink:
+        sink.add(RESULT)
+    assert not new.exists() and [p.name for p in tmp_path.iterdir()] == [out.name]

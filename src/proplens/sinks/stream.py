@@ -80,11 +80,15 @@ class Sink:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        try:
-            if kind is None:
+        if kind is None:
+            try:
                 self._finish()
-        finally:
-            self._stack.__exit__(kind, error, traceback)
+            except BaseException as failure:
+                # the output is incomplete: the atomic writer must see the failure and keep the old file
+                if not self._stack.__exit__(type(failure), failure, failure.__traceback__):
+                    raise
+                return
+        self._stack.__exit__(kind, error, traceback)
 
     def add(self, result: Result) -> None:
         """Write (or keep, for whole-run formats) one result."""
