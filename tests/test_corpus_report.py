@@ -84,3 +84,28 @@ def test_exports_and_plots(tmp_path: Path) -> None:
         "technique_rate_over_time.svg",
     }
     assert (tmp_path / "plots" / "technique_profile.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path: Path) -> None:
+    """An outlet name comes from a feed's title: whoever writes the feed must not get a formula into a
+    spreadsheet that opens the CSV. Parquet keeps the names as they are."""
+    import csv
+
+    hostile = ['=HYPERLINK("http://x.example","click me")', "+SUM(1,2)", "-2+3", "@SUM(1)", "\t=1+1", "\r=1"]
+    analyses = [_analysis(str(i), name, None, ["Loaded_Language"]) for i, name in enumerate(hostile)]
+    report = build_report(collect_facts(analyses, grouping="source"), grouping="source")
+    write_exports(report, tmp_path, csv=True, parquet=True)
+    with (tmp_path / "technique_rates.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = {row["group"] for row in rows}
+    assert {"'" + name for name in hostile} <= groups
+    assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for v in row.values())
+    assert all(float(row["rate_per_1000_words"]) >= 0 for row in rows)  # numbers stay numbers
+    parquet_groups = set(pq.read_table(tmp_path / "technique_rates.parquet").column("group").to_pylist())
+    assert set(hostile) <= parquet_groups
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fragments.csv",
+        "fragments.parquet",
+        "technique_rates.csv",
+        "technique_rates.parquet",
+    ]

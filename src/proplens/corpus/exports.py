@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from proplens.corpus.report import CorpusReport
 
-__all__ = ["write_exports"]
+__all__ = ["FORMULA_STARTS", "spreadsheet_safe", "write_exports"]
 
 
 def write_exports(report: CorpusReport, directory: Path, *, csv: bool, parquet: bool) -> list[Path]:
@@ -29,12 +32,47 @@ def write_exports(report: CorpusReport, directory: Path, *, csv: bool, parquet: 
     written = []
     for name, table in tables.items():
         if csv:
-            pa_csv.write_csv(table, directory / f"{name}.csv")
-            written.append(directory / f"{name}.csv")
+            target = directory / f"{name}.csv"
+            _replace(target, lambda path, t=table: pa_csv.write_csv(spreadsheet_safe(pa, t), path))
+            written.append(target)
         if parquet:
-            pq.write_table(table, directory / f"{name}.parquet")
-            written.append(directory / f"{name}.parquet")
+            target = directory / f"{name}.parquet"
+            _replace(target, lambda path, t=table: pq.write_table(t, path))
+            written.append(target)
     return written
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet evaluates a cell that starts with one of these as a formula (CSV injection)."""
+
+
+def spreadsheet_safe(pa: Any, table: Any) -> Any:
+    """`table` with every text cell that a spreadsheet would run as a formula prefixed by ``'`` (OWASP's
+    advice): outlet names come from feeds, so whoever writes a feed controls them. Numbers stay numbers."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type):
+            values = [_neutral(v) for v in column.to_pylist()]
+            column = pa.array(values, type=pa.string())
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+def _neutral(value: str | None) -> str | None:
+    return "'" + value if value and value.startswith(FORMULA_STARTS) else value
+
+
+def _replace(target: Path, write: Callable[[str], None]) -> None:
+    """Write through `write` into a temporary file beside `target`, then rename it over `target`: a failure
+    (a full disk, a kill) leaves the old file or none, never a partial one."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _RATES_SCHEMA(pa: Any) -> Any:
