@@ -59,3 +59,18 @@ def test_serve_with_a_bad_database_url_says_so(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "database" in result.stderr
+
+
+def test_serve_names_an_unreadable_token_file_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "extension-token").write_bytes(b"\xff\xfe\x00")
+    done = subprocess.run(
+        [str(PROPLENS), "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PROPLENS_HOME": str(tmp_path)},
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "extension-token: not a token" in lines[0] and "internal error" not in lines[0]

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from proplens.errors import ProplensError
+
 __all__ = ["LOOPBACK_NAMES", "Settings", "extension_token"]
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -44,10 +46,16 @@ def extension_token(home: Path | None = None) -> str:
         token = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         token = ""
+    except UnicodeDecodeError:
+        raise ProplensError(f"{path}: not a token (not UTF-8 text); delete it to get a new one") from None
+    except OSError as error:
+        raise ProplensError(f"{path}: cannot read the extension token: {error.strerror}") from None
     if len(token) < 24:
         home.mkdir(parents=True, exist_ok=True)
         token = secrets.token_urlsafe(24)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(token + "\n")
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)  # a token others can read is no secret: user only, whoever made the file
     return token
