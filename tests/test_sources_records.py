@@ -105,3 +105,27 @@ def test_parquet_rows_and_a_corrupt_file(tmp_path: Path) -> None:
         ("Problem", "ok.parquet#2"),
     ]
     assert isinstance(items[1], Loaded) and items[1].article.id == "7"
+
+
+class Zeros(io.RawIOBase):
+    """An endless stream of zero bytes, like /dev/zero, counting what was read."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        buffer[:] = b"\0" * len(buffer)
+        self.read_bytes += len(buffer)
+        return len(buffer)
+
+
+def test_a_stream_without_line_breaks_ends_with_a_problem_not_an_endless_read() -> None:
+    """`proplens analyze z.jsonl` with z.jsonl -> /dev/zero read forever; now it stops after 16 line limits."""
+    raw = Zeros()
+    items = list(read_jsonl(io.BufferedReader(raw), "z.jsonl", Limits(max_bytes=1000)))
+    assert len(items) == 1 and isinstance(items[0], Problem)
+    assert items[0].origin == "z.jsonl:1" and "no line break" in items[0].message
+    assert raw.read_bytes < 16 * 1000 + 3 * (1 << 20)

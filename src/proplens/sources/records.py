@@ -54,7 +54,12 @@ def _record(record: Any, where: str, limits: Limits) -> Loaded | Problem:
         return Problem(where, error.message)
 
 
-def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+SKIP_FACTOR = 16
+"""An over-long line is skipped up to this many times the line limit; a stream with no line break for that
+long (``/dev/zero``, a binary file) is not JSON Lines, and reading it stops with an error."""
+
+
+def _lines(stream: BinaryIO, max_bytes: int, origin: str) -> Iterator[tuple[int, bytes | None]]:
     """(line number, line) pairs; a line longer than `max_bytes` comes as None and is skipped unread."""
     number = 0
     while True:
@@ -63,8 +68,14 @@ def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None
             return
         number += 1
         if len(line) > max_bytes and not line.endswith(b"\n"):
+            skipped = len(line)
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
+                skipped += len(rest)
+                if skipped > SKIP_FACTOR * max_bytes:
+                    raise FormatError(
+                        f"{origin}:{number}",
+                        f"no line break in {skipped:,} bytes: not JSON Lines; the rest was not read",
+                    )
             yield number, None
         else:
             yield number, line
@@ -72,7 +83,15 @@ def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None
 
 def read_jsonl(stream: BinaryIO, origin: str, limits: Limits) -> Iterator[Loaded | Problem]:
     """One article per non-blank line of a JSON Lines stream."""
-    for number, line in _lines(stream, limits.max_bytes):
+    lines = _lines(stream, limits.max_bytes, origin)
+    while True:
+        try:
+            number, line = next(lines)
+        except StopIteration:
+            return
+        except FormatError as error:  # no line break for far too long: the rest is not read
+            yield Problem(error.path, error.message)
+            return
         where = f"{origin}:{number}"
         if line is None:
             yield Problem(where, f"the line is longer than the limit of {limits.max_bytes:,} bytes")
