@@ -123,7 +123,7 @@ class Zeros(io.RawIOBase):
 
 
 def test_a_stream_without_line_breaks_ends_with_a_problem_not_an_endless_read() -> None:
-    """`proplens analyze z.jsonl` with z.jsonl -> /dev/zero read forever; now it stops after 16 line limits."""
+    """`proplens analyze z.jsonl` (z.jsonl -> /dev/zero) read forever; it now stops after 16 line limits."""
     raw = Zeros()
     items = list(read_jsonl(io.BufferedReader(raw), "z.jsonl", Limits(max_bytes=1000)))
     assert len(items) == 1 and isinstance(items[0], Problem)
