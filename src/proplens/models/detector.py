@@ -317,8 +317,7 @@ class Detector:
             viterbi_spans(text, offsets, probabilities, begins, bias=bias, begin_penalty=penalty, trim=trim)
             for bias in (self.info.viterbi_bias, self.info.candidate_bias)
         )
-        found += [(s, e, p) for s, e, p in extra if not any(s < e2 and s2 < e for s2, e2, _ in found)]
-        found.sort()
+        found = sorted(found + _not_overlapping(extra, found))
         if not self.info.span_calibration:
             return found
         return [
@@ -408,6 +407,20 @@ class Detector:
                     )
             analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.model_id))
         return analyses
+
+
+def _not_overlapping(
+    spans: list[tuple[int, int, float]], others: list[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
+    """The `spans` that overlap none of `others`; both sorted and each free of overlaps (decoder runs), so
+    one sweep does it (linear, whatever the number of spans)."""
+    kept, at = [], 0
+    for span in spans:
+        while at < len(others) and others[at][1] <= span[0]:
+            at += 1
+        if at == len(others) or others[at][0] >= span[1]:
+            kept.append(span)
+    return kept
 
 
 def _reported(score: float) -> float:
