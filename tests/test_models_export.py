@@ -93,3 +93,22 @@ def test_quantize_stores_the_ensembles_matrices_as_int8_and_computes_in_fp32(tmp
     tags32, hidden32 = _run(tmp_path / "ensemble.onnx", ids)
     assert np.abs(_softmax(tags8) - _softmax(tags32)).max() < 0.05
     assert np.abs(hidden8 - hidden32).max() < 0.1
+
+
+def test_a_large_graph_keeps_its_weights_in_parts_with_the_same_outputs(tmp_path: Path) -> None:
+    from proplens.models.export import store_in_parts
+    from proplens.models.onnx_encoder import OnnxEncoder
+
+    graph = tmp_path / "model" / "encoder.onnx"
+    graph.parent.mkdir()
+    _tiny_encoder(graph, seed=3)
+    ids = np.array([[1, 7, 42, 3]], dtype=np.int64)
+    before = _run(graph, ids)
+    assert store_in_parts(graph, part_bytes=1 << 20) == []  # small enough: untouched
+    parts = store_in_parts(graph, part_bytes=14_000)  # 12.8 KB embedding, 16 KB projection, 768 B tagger
+    assert [p.name for p in parts] == ["encoder.onnx.part-00", "encoder.onnx.part-01"]
+    assert graph.stat().st_size < 2_000 and all(p.stat().st_size <= 16_384 for p in parts)
+    moved = tmp_path / "elsewhere"
+    graph.parent.rename(moved)  # the parts are found beside the graph, wherever the folder goes
+    after = OnnxEncoder(moved / "encoder.onnx", threads=1)(ids, np.ones_like(ids))
+    assert np.array_equal(before[0], after[0]) and np.array_equal(before[1], after[1])

@@ -239,6 +239,49 @@ def _changes(info: ModelInfo) -> dict[str, Any]:
     return {key: getattr(info, key) for key in keys}
 
 
+PART_BYTES = 40 * 1024 * 1024
+"""A graph larger than this keeps its weights in ``<graph>.part-NN`` files of at most this size beside it
+(ONNX external data, read by onnxruntime from the graph's folder): no file of a model package is too large
+for a repository or a package index."""
+
+
+def store_in_parts(graph: Path, *, part_bytes: int = PART_BYTES) -> list[Path]:
+    """Move the weights of `graph` into ``<graph>.part-00``, ``-01``, ... (each at most `part_bytes`, a
+    larger single weight alone in its part) and rewrite `graph` to point at them; returns the parts. A
+    graph already smaller than `part_bytes` is left as it is."""
+    import onnx
+    from onnx.external_data_helper import set_external_data
+
+    if graph.stat().st_size <= part_bytes:
+        return []
+    model = onnx.load(str(graph))
+    for old in graph.parent.glob(f"{graph.name}.part-*"):
+        old.unlink()
+    parts: list[Path] = []
+    handle = None
+    used = 0
+    try:
+        for tensor in model.graph.initializer:
+            data = tensor.raw_data
+            if len(data) < 1024:
+                continue
+            if handle is None or (used and used + len(data) > part_bytes):
+                if handle is not None:
+                    handle.close()
+                parts.append(graph.parent / f"{graph.name}.part-{len(parts):02d}")
+                handle, used = parts[-1].open("wb"), 0
+            handle.write(data)
+            set_external_data(tensor, location=parts[-1].name, offset=used, length=len(data))
+            tensor.ClearField("raw_data")
+            tensor.data_location = onnx.TensorProto.EXTERNAL
+            used += len(data)
+    finally:
+        if handle is not None:
+            handle.close()
+    onnx.save(model, str(graph))
+    return parts
+
+
 def parity_batches(detector: Detector, articles: Any) -> list[tuple[Any, Any]]:
     """A few padded batches of real dev windows (short and full-length) to compare encoders on."""
     ids = [i for article in articles[:8] for i in tokenize(detector.tokenizer, article.text).ids]
@@ -361,6 +404,7 @@ def finish(
     reference["fp32_span_probabilities"] = reference_outputs(Detector(tokenizer, onnx32, head, info))[
         "span_probabilities"
     ]
+    store_in_parts(model_dir / ENCODER_FILE)
     np.savez(model_dir / HEAD_FILE, **head.state())  # type: ignore[arg-type]
     shutil.copy(out / TOKENIZER_FILE, model_dir / TOKENIZER_FILE)
     shutil.copy(out / "train.toml", model_dir / "train.toml")
