@@ -16,6 +16,7 @@ process so that peak memory is its own. Variants:
 The first lines printed name the CPU and the instruction sets that decide onnxruntime's kernels.
 
 Usage: python benchmarks/detector.py [--articles DIR] [--threads N] [--variants a,b] [--large-articles N]
+                                    [--model NAME_OR_FOLDER]   (what onnx-int8 runs; default: default)
 """
 
 from __future__ import annotations
@@ -55,12 +56,12 @@ def cpu_description() -> str:
     return f"CPU: {model}, {os.cpu_count()} logical cores; {have}"
 
 
-def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[no-untyped-def]
+def build_detector(variant: str, threads: int, workdir: Path, model: str = "default"):  # type: ignore[no-untyped-def]
     from proplens.models.detector import Detector, load_detector
 
     if variant == "accurate-int8":
         return load_detector("accurate", threads=threads)
-    shipped = load_detector(threads=threads)
+    shipped = load_detector(model, threads=threads)
     if variant == "onnx-int8":
         return shipped
     if variant == "onnx-fp32":
@@ -104,13 +105,15 @@ def build_detector(variant: str, threads: int, workdir: Path):  # type: ignore[n
     return Detector(shipped.tokenizer, TorchEncoder(network), head, shipped.info)
 
 
-def measure(variant: str, articles_dir: Path, threads: int, limit: int, workdir: Path) -> dict[str, object]:
+def measure(
+    variant: str, articles_dir: Path, threads: int, limit: int, workdir: Path, model: str = "default"
+) -> dict[str, object]:
     from proplens.io.ptc import read_articles
     from proplens.models.windows import tokenize
 
     articles = read_articles(articles_dir)[: limit or None]
     started = time.perf_counter()
-    detector = build_detector(variant, threads, workdir)
+    detector = build_detector(variant, threads, workdir, model)
     load_seconds = time.perf_counter() - started
     if detector is None:
         return {}
@@ -142,12 +145,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--large-articles", type=int, default=10, help="articles for roberta-large-torch")
+    parser.add_argument("--model", default="default", help="the model onnx-int8 runs (a name or a folder)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.articles, args.threads, args.limit, args.workdir)))
+        print(
+            json.dumps(measure(args.child, args.articles, args.threads, args.limit, args.workdir, args.model))
+        )
         return
     if not args.articles.is_dir():
         sys.exit(f"error: {args.articles} is not a folder of articles (is ../shared beside the repo?)")
@@ -161,6 +167,7 @@ def main() -> None:
             limit = args.large_articles if variant == "roberta-large-torch" else 0
             command = [sys.executable, __file__, "--child", variant, "--articles", str(args.articles)]
             command += ["--threads", str(args.threads), "--limit", str(limit), "--workdir", workdir]
+            command += ["--model", args.model]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(f"{variant}: failed\n{done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
@@ -179,7 +186,7 @@ def main() -> None:
         "load_s",
     )
     print(cpu_description())
-    print(f"threads: {args.threads}; articles: {args.articles}")
+    print(f"threads: {args.threads}; articles: {args.articles}; onnx-int8 runs the model {args.model}")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:
