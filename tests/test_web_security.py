@@ -158,3 +158,29 @@ def test_a_page_s_html_is_analysed_as_its_article_without_fetching(client) -> No
     assert article["url"] == "http://10.0.0.1/news/council"  # kept, never fetched (a private address)
     both = client.post("/api/v1/analyze", json={"html": NEWS_PAGE, "text": "x"})
     assert both.status_code == 400 and "exactly one" in both.json()["detail"]
+
+
+def test_the_bearer_scheme_is_case_insensitive_and_other_schemes_are_refused(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import EXTENSION_TOKEN
+
+    body = {"text": "The corrupt mayor lied again.", "store": False}
+    for header, status in (
+        (f"bearer {EXTENSION_TOKEN}", 200),
+        (f"BEARER   {EXTENSION_TOKEN}  ", 200),
+        (f"Basic {EXTENSION_TOKEN}", 401),
+        (EXTENSION_TOKEN, 401),
+        (f"Bearer{EXTENSION_TOKEN}", 401),
+    ):
+        response = client.post(
+            "/api/v1/analyze", json=body, headers={"Origin": EXTENSION, "Authorization": header}
+        )
+        assert response.status_code == status, header
+
+
+def test_host_headers_that_only_start_like_an_allowed_host_are_refused() -> None:
+    from proplens.web.security import host_name
+
+    assert host_name("127.0.0.1:8700") == "127.0.0.1" and host_name("[::1]:8000") == "::1"
+    assert host_name("LOCALHOST") == "localhost" and host_name("::1") == "::1"
+    for hostile in ("127.0.0.1:8700@evil", "127.0.0.1:80:80", "127.0.0.1 evil", "127.0.0.1:", "[::1", "a/b"):
+        assert host_name(hostile) == "", hostile

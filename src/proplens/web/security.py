@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import secrets
 import time
 from typing import Any
@@ -161,12 +162,19 @@ class HostCheckMiddleware:
         await self.app(scope, receive, send)
 
 
+_HOST = re.compile(r"(?:\[(?P<ip6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::[0-9]{1,5})?")
+_BARE_IP6 = re.compile(r"[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*")
+
+
 def host_name(header: str) -> str:
-    """The name in a Host header, without port and brackets, lower-cased (``[::1]:8000`` -> ``::1``)."""
+    """The name in a Host header, without port and brackets, lower-cased (``[::1]:8000`` -> ``::1``); ""
+    for anything that is not a host name or address with an optional numeric port
+    (``127.0.0.1:8700@evil``, ``a b``), so that it matches no allowed host."""
     header = header.strip().lower()
-    if header.startswith("["):
-        return header[1 : header.find("]")] if "]" in header else ""
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+    found = _HOST.fullmatch(header)
+    if found:
+        return found.group("ip6") or found.group("name")
+    return header if _BARE_IP6.fullmatch(header) else ""
 
 
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
@@ -226,7 +234,8 @@ class OriginMiddleware:
             )
             await response(scope, receive, send)
             return
-        given = headers.get(b"authorization", b"").decode("latin-1").removeprefix("Bearer ").strip()
+        scheme, _, credentials = headers.get(b"authorization", b"").decode("latin-1").strip().partition(" ")
+        given = credentials.strip() if scheme.lower() == "bearer" else ""  # the scheme is case-insensitive
         if not self.token:
             await _json(
                 401, "this server has no extension token (see proplens serve)", scope, receive, send, cors
