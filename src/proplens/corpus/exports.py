@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,11 @@ def write_exports(report: CorpusReport, directory: Path, *, csv: bool, parquet: 
     for name, table in tables.items():
         if csv:
             target = directory / f"{name}.csv"
-            _replace(target, lambda path, t=table: pa_csv.write_csv(spreadsheet_safe(pa, t), path))
+            _replace(target, partial(pa_csv.write_csv, spreadsheet_safe(pa, table)))
             written.append(target)
         if parquet:
             target = directory / f"{name}.parquet"
-            _replace(target, lambda path, t=table: pq.write_table(t, path))
+            _replace(target, partial(pq.write_table, table))
             written.append(target)
     return written
 
