@@ -286,3 +286,13 @@ def test_candidates_of_the_permissive_pass_are_those_overlapping_no_tuned_span()
     assert _not_overlapping(extra, []) == extra and _not_overlapping([], tuned) == []
     many = [(i * 3, i * 3 + 2, 0.5) for i in range(200_000)]  # linear: instant even for 200,000 spans
     assert len(_not_overlapping(many, [(1, 2, 0.9)])) == 199_999
+
+
+def test_paragraph_agreement_is_one_for_a_model_blind_to_context(detector: Detector) -> None:
+    from proplens.models.predict import paragraph_agreement, paragraphs
+
+    text = "The corrupt mayor lied.\n\nRadical thugs destroy our nation.\nNothing here at all."
+    assert paragraphs(text) == [(0, 23), (25, 58), (59, 79)]
+    result = paragraph_agreement(detector, [Article("p", text)])
+    assert result["spans_alone"] == result["spans_inside"] == 2
+    assert result["paragraph_f1"] == pytest.approx(1.0)

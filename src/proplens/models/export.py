@@ -397,7 +397,7 @@ def finish(
         log(f"{name} dev: {_brief(results[name])}")
 
     results["paragraph_agreement"] = paragraph_agreement(
-        Detector(tokenizer, onnx8, head, info), corpus.dev_articles
+        Detector(tokenizer, onnx8, head, info), corpus.dev_articles, encoded=shipped_encoded
     )
     log(f"paragraphs alone vs inside their article (dev): {results['paragraph_agreement']}")
     reference = reference_outputs(Detector(tokenizer, onnx8, head, info))
@@ -434,7 +434,7 @@ def retune(model_dir: Path, corpus: Any, *, version: str, log: Any = print) -> d
     for stale in ("torch", "onnx_fp32"):  # measured with the old reporting rules
         results.pop(stale, None)
     log(f"onnx_int8 dev: {_brief(results['onnx_int8'])}")
-    results["paragraph_agreement"] = paragraph_agreement(tuned, corpus.dev_articles)
+    results["paragraph_agreement"] = paragraph_agreement(tuned, corpus.dev_articles, encoded=encoded)
     log(f"paragraphs alone vs inside their article (dev): {results['paragraph_agreement']}")
     reference = reference_outputs(tuned)
     reference["fp32_span_probabilities"] = detector.info.reference.get("fp32_span_probabilities", [])
