@@ -31,7 +31,7 @@ def test_json_output_validates_against_the_published_schema_and_reads_back() -> 
     assert code == 0, err
     document = json.loads(out)
     jsonschema.validate(document, analysis_schema())
-    assert document["schema_version"] == "1.2" and document["article"]["id"] == "1000001"
+    assert document["schema_version"] == "1.3" and document["article"]["id"] == "1000001"
     analysis = analysis_from_dict(document)
     assert len(analysis.spans) == len(document["spans"]) > 0
     assert sum(document["technique_counts"].values()) == len(document["spans"])

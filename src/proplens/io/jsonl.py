@@ -3,9 +3,9 @@
 Article lines: ``{"id", "text", "title", "source", "url", "published"}`` — only ``id`` and ``text`` are
 required; ``published`` is an ISO date (``2019-05-01``; a full timestamp is cut to its date).
 
-Analysis lines carry ``schema_version`` (currently ``"1.2"``; readers accept any ``1.x``)::
+Analysis lines carry ``schema_version`` (currently ``"1.3"``; readers accept any ``1.x``)::
 
-    {"schema_version": "1.2", "model": "...", "taxonomy": "ptc", "article": {<article fields>},
+    {"schema_version": "1.3", "model": "...", "taxonomy": "ptc", "article": {<article fields>},
      "spans": [{"start", "end", "technique", "score", "text", "target",
                 "cues": [{"start", "end", "text"}]}],
      "figures": {"name": number}, "technique_counts": {"technique": count},
