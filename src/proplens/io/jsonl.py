@@ -6,7 +6,7 @@ required; ``published`` is an ISO date (``2019-05-01``; a full timestamp is cut 
 Analysis lines carry ``schema_version`` (currently ``"1.3"``; readers accept any ``1.x``)::
 
     {"schema_version": "1.3", "model": "...", "taxonomy": "ptc", "article": {<article fields>},
-     "spans": [{"start", "end", "technique", "score", "text", "target",
+     "spans": [{"start", "end", "technique", "score", "technique_score", "text", "target",
                 "cues": [{"start", "end", "text"}]}],
      "figures": {"name": number}, "technique_counts": {"technique": count},
      "key_sentences": [{"start", "end", "text", "techniques"}],
