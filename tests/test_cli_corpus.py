@@ -56,7 +56,10 @@ def test_ingest_run_report_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "plots" / "technique_profile.svg").read_bytes().startswith(b"<?xml")
     code, _, err = invoke("report", "--db", db, "--model-id", "no-such-model")
     assert code == 1 and "none by model no-such-model" in err and "Traceback" not in err
-    code, out, err = invoke("report", "--db", db, "--model", "proplens-detector-5")
+    from proplens.api import load_model
+
+    shipped = load_model().info.model_id
+    code, out, err = invoke("report", "--db", db, "--model", shipped)
     assert code == 0 and "deprecated" in err and "--model-id" in err
 
 

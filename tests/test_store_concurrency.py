@@ -66,4 +66,7 @@ def test_two_runs_at_once_split_the_work(database_url: str) -> None:
     assert sum(skipped for _, skipped in results) == 0  # claims: no article was analysed by both
     # (which run did how much depends on timing — both start loading the model at once; measured by hand:
     # two runs over 40 dev articles did 20 each)
-    assert store.count_pending("proplens-detector-5") == 0
+    from proplens.api import load_model
+
+    shipped = load_model().info.model_id
+    assert store.count_pending(shipped) == 0

@@ -107,7 +107,7 @@ def report_command(
     model_id: Annotated[
         str | None,
         typer.Option(
-            help="Report the analyses of this model id (e.g. proplens-detector-5; default: the latest used)."
+            help="Report the analyses of this model id (e.g. proplens-detector-5.1; default: the latest)."
         ),
     ] = None,
     model: Annotated[str | None, typer.Option(hidden=True, help="Deprecated name of --model-id.")] = None,

@@ -63,5 +63,11 @@ def model_directory(model: str | Path | None) -> Path:
                 module = __import__(named.package)
             except ImportError:
                 raise ModelError(f"the {named.name} model is not installed: {named.install}") from None
-            return Path(str(module.__file__)).parent / "model"
+            folder = Path(str(module.__file__)).parent / "model"
+            if not (folder / "encoder.onnx").is_file():
+                raise ModelError(
+                    f"the {named.name} model's package ({named.package}) holds no model files yet: "
+                    "see MODEL_CARD.md for its status"
+                )
+            return folder
     return Path(str(model))
