@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from proplens.errors import FormatError
+from proplens.models.precision import PRECISIONS
 
 __all__ = ["DEFAULT_BASE_ENCODER", "TrainConfig", "load_config", "write_config"]
 
@@ -84,7 +85,7 @@ class TrainConfig:
             raise ValueError("learning rates must be positive")
         if self.freeze_layers < 0:
             raise ValueError("freeze_layers must not be negative")
-        if self.precision not in ("auto", "fp32", "bf16"):
+        if self.precision not in PRECISIONS:
             raise ValueError("precision must be auto, fp32 or bf16")
 
 
