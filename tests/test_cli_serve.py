@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -74,3 +75,69 @@ def test_serve_names_an_unreadable_token_file_in_one_line(tmp_path: Path) -> Non
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "extension-token: not a token" in lines[0] and "internal error" not in lines[0]
+
+
+def test_health_answers_while_an_analysis_works_and_sigterm_stops_at_once(tmp_path: Path) -> None:
+    """The 199,000-'!' request of issue 22 keeps a worker busy for a long time; meanwhile the server
+    answers health checks quickly (the work is in another process), and SIGTERM ends it in seconds."""
+    import threading
+    import time
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(PROPLENS),
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            f"sqlite:///{tmp_path / 's.db'}",
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PROPLENS_HOME": str(tmp_path)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base)
+
+        def heavy() -> None:
+            with contextlib.suppress(httpx.HTTPError):  # the server is stopped under it
+                httpx.post(
+                    f"{base}/api/v1/analyze", json={"text": "!" * 199_000, "store": False}, timeout=120
+                )
+
+        threading.Thread(target=heavy, daemon=True).start()
+        time.sleep(1.5)  # the worker is at it
+        assert httpx.get(f"{base}/api/v1/health", timeout=10).json()["queued"] == 0
+        slowest = 0.0
+        for _ in range(10):
+            started = time.monotonic()
+            assert httpx.get(f"{base}/api/v1/health", timeout=10).status_code == 200
+            slowest = max(slowest, time.monotonic() - started)
+        assert slowest < 0.5
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        assert time.monotonic() - stopped_at < 5.0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode in (0, -signal.SIGTERM)  # uvicorn ends by re-raising the signal it handled
+    assert "Traceback" not in err.decode()
+
+
+def test_serve_on_an_impossible_address_says_so_in_one_line() -> None:
+    result = subprocess.run(
+        [str(PROPLENS), "serve", "--host", "256.1.1.1", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert (
+        result.stderr.count("\n") == 1 and "256.1.1.1" in result.stderr and "Traceback" not in result.stderr
+    )

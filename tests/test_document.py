@@ -80,3 +80,17 @@ def test_group_by_article_keeps_input_order() -> None:
         [Annotation("b", Span(5, 6)), Annotation("a", Span(0, 1)), Annotation("b", Span(1, 2))]
     )
     assert grouped == {"b": [Span(5, 6), Span(1, 2)], "a": [Span(0, 1)]}
+
+
+def test_an_analysis_pickles_and_comes_back_equal() -> None:
+    """Analyses travel from the web server's worker processes by pickle."""
+    import pickle
+
+    from proplens.document import Analysis, Article, Span
+
+    article = Article("a", "The corrupt mayor lied.")
+    analysis = Analysis(article, (Span(4, 11, "Loaded_Language", 0.8),), "m-1", {"spans": 1.0})
+    again = pickle.loads(pickle.dumps(analysis))
+    assert again == analysis and dict(again.figures) == {"spans": 1.0}
+    with pytest.raises(TypeError):
+        again.figures["spans"] = 2.0  # type: ignore[index]

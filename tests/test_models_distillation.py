@@ -32,7 +32,7 @@ def test_student_tokens_take_the_teacher_token_that_holds_their_first_character(
     assert np.allclose(tags.sum(axis=1), 1.0)
 
 
-def test_a_student_token_the_teacher_skipped_takes_the_next_teacher_token_and_no_teacher_means_outside() -> None:
+def test_a_skipped_student_token_takes_the_next_teacher_token_and_no_teacher_means_outside() -> None:
     teacher = [(0, 3), (6, 9)]
     span = np.array([0.1, 0.9], dtype=np.float32)
     begin = np.array([0.05, 0.95], dtype=np.float32)  # p(B) above p(span) from rounding: clipped
@@ -47,7 +47,10 @@ def test_targets_round_trip_and_are_refused_for_other_inputs(tmp_path: Path) -> 
     targets = {
         "a": TeacherTargets(
             np.array([[0.9, 0.05, 0.05]], np.float32),
-            {(0, 4, "Doubt"): np.full(14, 1 / 14, np.float32), (2, 9, "Name_Calling,Labeling"): np.eye(14)[0]},
+            {
+                (0, 4, "Doubt"): np.full(14, 1 / 14, np.float32),
+                (2, 9, "Name_Calling,Labeling"): np.eye(14)[0],
+            },
         ),
         "b": TeacherTargets(np.zeros((0, 3), np.float32)),
     }
@@ -133,7 +136,9 @@ def test_a_distilled_run_learns_from_a_teacher_and_caches_its_answers(
     assert np.allclose(direct["1"].tags.sum(axis=1), 1.0, atol=1e-5)
 
 
-def test_a_missing_teacher_is_a_clear_error(tiny_training_inputs: tuple[TrainConfig, Path], tmp_path: Path) -> None:
+def test_a_missing_teacher_is_a_clear_error(
+    tiny_training_inputs: tuple[TrainConfig, Path], tmp_path: Path
+) -> None:
     tiny, corpus = tiny_training_inputs
     with pytest.raises(ModelError, match="teacher 'nowhere': no model in nowhere"):
         from proplens.models.training import train

@@ -37,6 +37,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
             "2",
             "--max-connections",
             "60",
+            "--max-client-connections",
+            "30",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -78,11 +80,11 @@ def _health_seconds(base: str) -> float:
 
 def test_slow_clients_are_closed_and_health_answers_meanwhile(server: tuple[str, int]) -> None:
     base, port = server
-    held = _slow_clients(port, 40)
+    held = _slow_clients(port, 25)
     try:
-        assert _health_seconds(base) < 1.0  # 40 half-open requests held; the server still answers
+        assert _health_seconds(base) < 1.0  # 25 half-open requests held; the server still answers
         time.sleep(2.5)
-        assert sum(_closed_by_server(c) for c in held) == 40  # the request deadline closed every one
+        assert sum(_closed_by_server(c) for c in held) == 25  # the request deadline closed every one
     finally:
         for client in held:
             client.close()
@@ -97,6 +99,24 @@ def test_connections_over_the_cap_are_closed_at_once(server: tuple[str, int]) ->
         assert closed_at_once >= 35  # 100 opened against a cap of 60
         time.sleep(2.5)
         assert _health_seconds(base) < 1.0  # after the deadline the server is fully available again
+    finally:
+        for client in held:
+            client.close()
+
+
+def test_one_client_cannot_take_every_connection(server: tuple[str, int]) -> None:
+    """127.0.0.1 opens 100 half-open connections (its cap is 30 of the 60); another client address on
+    the loopback (127.0.0.2) is still answered at once."""
+    base, port = server
+    held = _slow_clients(port, 100)
+    try:
+        time.sleep(0.3)
+        assert sum(not _closed_by_server(c) for c in held) <= 30
+        other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=5)
+        with other:
+            started = time.monotonic()
+            assert other.get(f"{base}/api/v1/health").status_code == 200
+            assert time.monotonic() - started < 1.0
     finally:
         for client in held:
             client.close()

@@ -114,9 +114,12 @@ def targets(text: str, spans: Sequence[Span], sentences: Sequence[tuple[int, int
     grouped: dict[str, list[tuple[Span, str]]] = {}
     for span in aimed:
         sentence = sentence_of[span]
-        offset, doc, entities = next(
-            p for p in parsed if p[0] <= sentence[0] and sentence[1] <= p[0] + len(p[1].text)
+        holder = next(
+            (p for p in parsed if p[0] <= sentence[0] and sentence[1] <= p[0] + len(p[1].text)), None
         )
+        if holder is None:  # a "sentence" over nlp.PARSE_LIMIT characters is not prose: no target
+            continue
+        offset, doc, entities = holder
         attachment = attach(span, doc, offset, entities)
         if attachment is not None:
             entity = attachment.entity

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from proplens.errors import SpanError
 
@@ -187,6 +188,11 @@ class Analysis:
         object.__setattr__(self, "spans", spans)
         object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickles (a read-only mapping does not): analyses travel from worker processes to the server."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return _rebuilt_analysis, ({**values, "figures": dict(self.figures)},)
+
     def technique_counts(self) -> dict[str, int]:
         """How many spans use each technique, most frequent first."""
         return _count_techniques(self.spans)
@@ -239,3 +245,7 @@ def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 def covered_characters(ranges: Sequence[tuple[int, int]]) -> int:
     """How many characters the union of `ranges` covers."""
     return sum(end - start for start, end in merge_ranges(ranges))
+
+
+def _rebuilt_analysis(values: dict[str, Any]) -> Analysis:
+    return Analysis(**values)

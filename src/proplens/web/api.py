@@ -203,7 +203,7 @@ async def health(request: Request) -> Health:
     database = await asyncio.to_thread(state.store.ping)
     return Health(
         status="ok" if database else "degraded",
-        model=state.service.detector.info.model_id,
+        model=state.service.info.model_id,
         models=list(state.service.models),
         database="ok" if database else "unreachable",
         queued=state.service.waiting,

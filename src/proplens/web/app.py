@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -65,13 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
             return
         app.state.store = Store(settings.database_url)
-        app.state.service = AnalysisService(settings.model, queue_size=settings.queue_size)
-        app.state.service.start()
+        app.state.service = AnalysisService(
+            settings.model, queue_size=settings.queue_size, workers=settings.workers
+        )
+        await asyncio.to_thread(app.state.service.start)  # returns once the workers' model is loaded
         log.info(
             "started",
-            extra={
-                "fields": {"model": app.state.service.detector.info.model_id, "database": app.state.store.url}
-            },
+            extra={"fields": {"model": app.state.service.info.model_id, "database": app.state.store.url}},
         )
         try:
             yield

@@ -4,7 +4,8 @@ uvicorn alone waits forever for a request's headers and body, so a few thousand 
 finish their request exhaust the process' file descriptors (and the accept loop then logs a traceback per
 attempt). Here every connection must deliver a complete request within `request_timeout` seconds of its
 first byte (or of connecting), or it is closed; at most `max_connections` are open at once (more are closed
-at once, before any work), the open-file limit is raised to what the system allows, and repeated accept
+at once, before any work), and at most `max_client_connections` from one client address (so one client
+cannot take every slot), the open-file limit is raised to what the system allows, and repeated accept
 errors are logged once per interval instead of once per attempt. For a public deployment put a reverse
 proxy in front as well (docs/web.md).
 """
@@ -21,23 +22,45 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["DEFAULT_MAX_CONNECTIONS", "DEFAULT_REQUEST_TIMEOUT", "guarded_protocol", "run"]
+__all__ = [
+    "DEFAULT_MAX_CLIENT_CONNECTIONS",
+    "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "GRACEFUL_SHUTDOWN",
+    "guarded_protocol",
+    "run",
+]
+
+GRACEFUL_SHUTDOWN = 2.0
+"""Seconds requests in flight get to finish on Ctrl-C / SIGTERM; then they are cut and the workers ended."""
 
 DEFAULT_REQUEST_TIMEOUT = 15.0
 DEFAULT_MAX_CONNECTIONS = 1000
+DEFAULT_MAX_CLIENT_CONNECTIONS = 64
 log = logging.getLogger("proplens.web")
 
 
-def guarded_protocol(*, request_timeout: float, max_connections: int) -> type[H11Protocol]:
-    """An h11 protocol class with a deadline for reading each request and a cap on open connections."""
+def guarded_protocol(
+    *,
+    request_timeout: float,
+    max_connections: int,
+    max_client_connections: int = DEFAULT_MAX_CLIENT_CONNECTIONS,
+) -> type[H11Protocol]:
+    """An h11 protocol class with a deadline for reading each request and caps on open connections, in
+    total and per client address."""
+    per_client: dict[str, int] = {}
 
     class GuardedH11Protocol(H11Protocol):
         _deadline: asyncio.TimerHandle | None = None
+        _client: str | None = None
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            if len(self.connections) > max_connections:
-                transport.abort()  # over the cap: no work, the descriptor is freed at once
+            peer = transport.get_extra_info("peername")
+            self._client = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+            per_client[self._client] = per_client.get(self._client, 0) + 1
+            if len(self.connections) > max_connections or per_client[self._client] > max_client_connections:
+                transport.abort()  # over a cap: no work, the descriptor is freed at once
                 return
             self._arm()
 
@@ -50,6 +73,13 @@ def guarded_protocol(*, request_timeout: float, max_connections: int) -> type[H1
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
+            if self._client is not None:
+                left = per_client.get(self._client, 1) - 1
+                if left > 0:
+                    per_client[self._client] = left
+                else:
+                    per_client.pop(self._client, None)
+                self._client = None
             super().connection_lost(exc)
 
         def _arm(self) -> None:
@@ -108,8 +138,9 @@ def run(
     port: int,
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    max_client_connections: int = DEFAULT_MAX_CLIENT_CONNECTIONS,
 ) -> None:
-    """Serve `app` until Ctrl-C / SIGTERM."""
+    """Serve `app` until Ctrl-C / SIGTERM (requests in flight get `GRACEFUL_SHUTDOWN` seconds)."""
     import uvicorn
 
     limit = raise_open_file_limit()
@@ -118,7 +149,12 @@ def run(
         app,
         host=host,
         port=port,
-        http=guarded_protocol(request_timeout=request_timeout, max_connections=max_connections),
+        http=guarded_protocol(
+            request_timeout=request_timeout,
+            max_connections=max_connections,
+            max_client_connections=max_client_connections,
+        ),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
         timeout_keep_alive=5,
         limit_concurrency=max_connections + 16,
         backlog=min(2048, max_connections),

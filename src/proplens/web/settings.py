@@ -35,6 +35,8 @@ class Settings:
     """The token browser extensions must send (``Authorization: Bearer``); None: extensions refused."""
     queue_size: int = 64
     """Analyses waiting at most; beyond this requests get a 503 (retry later)."""
+    workers: int = 0
+    """Worker processes running analyses (each loads the model); 0: one per core, at most 2."""
 
 
 def extension_token(home: Path | None = None) -> str:

@@ -203,7 +203,7 @@ async def history_page(request: Request, page: Annotated[int, Query(ge=1, le=1_0
 
 @router.get("/about", response_class=HTMLResponse)
 async def about_page(request: Request) -> HTMLResponse:
-    info = request.app.state.service.detector.info
+    info = request.app.state.service.info
     shipped = info.dev_scores.get("onnx_int8", {})
     scores = [
         ("Span identification F1", shipped.get("si_f1")),
