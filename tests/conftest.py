@@ -259,8 +259,8 @@ more than two thousand signatures from people who want the library to stay open 
 @pytest.fixture(scope="session")
 def web_server() -> Iterator[str]:
     """A localhost HTTP server with fixed pages: /news.html, /plain.txt, /image.png, /redirect-loop,
-    /big.html, /missing (404), /slow (answers after 3 s), /trickle (a byte every 0.25 s). Yields its base
-    URL."""
+    /big.html, /missing (404), /slow (answers after 3 s), /trickle (a byte every 0.25 s), /stall (5 bytes
+    at 0.7 s, then silence). Yields its base URL."""
     import http.server
     import threading
     import time
@@ -287,6 +287,17 @@ def web_server() -> Iterator[str]:
                 return
             if self.path == "/slow":
                 time.sleep(3)
+            if self.path == "/stall":  # headers at once, a few bytes at 0.7 s, then nothing for 5 s
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.flush()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    time.sleep(0.7)
+                    self.wfile.write(b"hello")
+                    self.wfile.flush()
+                    time.sleep(5)
+                return
             if self.path == "/trickle":  # a byte every 0.25 s, forever (until the client gives up)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")

@@ -173,6 +173,16 @@ def test_the_fetch_deadline_is_for_the_whole_answer_not_per_read(web_server: str
     assert took < 2.0, f"a trickling server held the fetch for {took:.1f} s"
 
 
+def test_a_server_that_stalls_after_a_first_chunk_is_cut_at_the_deadline(web_server: str) -> None:
+    """Issue 22: a read timeout taken from what was left at the start let such a server hold a fetch for
+    about twice the deadline."""
+    started = time.monotonic()
+    items = list(read_sources([f"{web_server}/stall"], limits=Limits(timeout=1.0)))
+    took = time.monotonic() - started
+    assert isinstance(items[0], Problem) and "no complete answer within 1 s" in items[0].message
+    assert took < 1.4, f"a stalling server held the fetch for {took:.1f} s"
+
+
 @pytest.mark.parametrize(
     ("address", "refused"),
     [

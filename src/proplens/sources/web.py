@@ -4,7 +4,9 @@ size and time capped), then the page read as an article — or, for a feed, as o
 from __future__ import annotations
 
 import ipaddress
+import queue
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -112,8 +114,33 @@ def fetch(
     Redirects are followed by hand (at most `limits.max_redirects`) so that, without
     `limits.allow_private`, every hop is checked against non-public addresses before it is requested.
     `limits.timeout` is a deadline for the whole fetch — redirects, headers and every chunk of the body —
-    so a server trickling bytes cannot hold a fetch longer than that.
+    so a server trickling bytes, or stalling after a first chunk, cannot hold a fetch longer than that:
+    the download runs in a thread of its own and the caller stops waiting at the deadline (the thread
+    then ends at its next chunk or read timeout).
     """
+    answer: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def download() -> None:
+        try:
+            answer.put((True, _fetch(url, limits, accept, stop)))
+        except BaseException as error:  # handed to the caller, raised there
+            answer.put((False, error))
+
+    threading.Thread(target=download, name="proplens-fetch", daemon=True).start()
+    try:
+        done, value = answer.get(timeout=limits.timeout)
+    except queue.Empty:
+        stop.set()
+        raise FormatError(url, f"no complete answer within {limits.timeout:g} s") from None
+    if not done:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _fetch(
+    url: str, limits: Limits, accept: tuple[str, ...], stop: threading.Event
+) -> tuple[bytes, str, str | None, str]:
     import httpx
 
     deadline = time.monotonic() + limits.timeout
@@ -133,7 +160,7 @@ def fetch(
                     if response.is_redirect and "location" in response.headers:
                         current = str(response.url.join(response.headers["location"]))
                         continue
-                    return _read_response(url, response, limits, accept, deadline)
+                    return _read_response(url, response, limits, accept, deadline, stop)
             raise FormatError(url, f"more than {limits.max_redirects} redirects")
     except httpx.TimeoutException:
         raise FormatError(url, f"no complete answer within {limits.timeout:g} s") from None
@@ -149,7 +176,7 @@ def _time_left(url: str, deadline: float, limits: Limits) -> float:
 
 
 def _read_response(
-    url: str, response: Any, limits: Limits, accept: tuple[str, ...], deadline: float
+    url: str, response: Any, limits: Limits, accept: tuple[str, ...], deadline: float, stop: threading.Event
 ) -> tuple[bytes, str, str | None, str]:
     if response.status_code >= 400:
         raise FormatError(url, f"the server answered HTTP {response.status_code}")
@@ -161,6 +188,8 @@ def _read_response(
         raise FormatError(url, f"{int(declared):,} bytes is more than the limit of {limits.max_bytes:,}")
     body = bytearray()
     for chunk in response.iter_bytes():
+        if stop.is_set():
+            raise FormatError(url, f"no complete answer within {limits.timeout:g} s")
         _time_left(url, deadline, limits)
         body.extend(chunk)
         if len(body) > limits.max_bytes:
