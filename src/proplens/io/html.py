@@ -16,12 +16,19 @@ __all__ = ["article_from_html"]
 
 def article_from_html(html: str, *, article_id: str, origin: str, url: str | None = None) -> Article:
     """The article in an HTML page; `FormatError` (naming `origin`) when the page has no readable body."""
+    import copy
+
     import trafilatura
 
-    body = trafilatura.extract(html, url=url, include_comments=False, include_tables=False)
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        raise FormatError(origin, "no article text found in this HTML page")
+    for inert in tree.xpath("//template"):  # never rendered: a page's templates are not its text
+        inert.drop_tree()
+    metadata = trafilatura.extract_metadata(copy.deepcopy(tree), default_url=url)
+    body = trafilatura.extract(tree, url=url, include_comments=False, include_tables=False)
     if not body or not body.strip():
         raise FormatError(origin, "no article text found in this HTML page")
-    metadata = trafilatura.extract_metadata(html, default_url=url)
     title = (metadata.title or "").strip() if metadata else ""
     text = body.strip()
     if title and not text.startswith(title):
