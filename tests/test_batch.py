@@ -178,5 +178,6 @@ def test_killing_batch_stops_its_workers_and_leaves_no_files(tmp_path: Path, how
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(workers), f"workers left running after {how}"
-    assert list((tmp_path / "out").iterdir()) == []  # no Parquet, no temporary files
+    assert not (tmp_path / "out").exists()  # no Parquet, no temporary files, not even an empty folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
     assert b"Traceback" not in err

@@ -30,20 +30,23 @@ class SinkReport:
 class ParquetSink:
     """A context manager: rows go to hidden temporary files, renamed to ``articles.parquet`` and
     ``spans.parquet`` when the block ends without error and wrote at least one article (and deleted
-    otherwise, so a failed or empty run leaves any earlier output as it was)."""
+    otherwise, so a failed or empty run leaves any earlier output as it was). A `directory` that does not
+    exist yet is made only when the files move into it: a run killed before then, even by SIGKILL, leaves
+    no empty folder behind (the files are staged in its parent meanwhile)."""
 
     def __init__(self, directory: Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.pa = pa
-        directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
+        staging = directory if directory.is_dir() else directory.parent
+        staging.mkdir(parents=True, exist_ok=True)
         self.schemas = {
             "articles": pa.schema([(n, getattr(pa, t)()) for n, t in ARTICLE_COLUMNS]),
             "spans": pa.schema([(n, getattr(pa, t)()) for n, t in SPAN_COLUMNS]),
         }
-        self.files = {name: _UnnamedFile(directory, name) for name in self.schemas}
+        self.files = {name: _UnnamedFile(staging, f"{directory.name}-{name}") for name in self.schemas}
         self.writers = {
             name: pq.ParquetWriter(self.files[name].stream, schema) for name, schema in self.schemas.items()
         }
@@ -76,6 +79,8 @@ class ParquetSink:
         self.close(keep=kind is None and self.report.articles > 0)
 
     def close(self, *, keep: bool) -> None:
+        if keep:
+            self.directory.mkdir(exist_ok=True)
         for name, writer in self.writers.items():
             writer.close()
             self.files[name].finish(self.directory / f"{name}.parquet" if keep else None)
