@@ -31,7 +31,7 @@ __all__ = [
     "run",
 ]
 
-GRACEFUL_SHUTDOWN = 2.0
+GRACEFUL_SHUTDOWN = 2
 """Seconds requests in flight get to finish on Ctrl-C / SIGTERM; then they are cut and the workers ended."""
 
 DEFAULT_REQUEST_TIMEOUT = 15.0
