@@ -240,3 +240,64 @@ def test_stdout_on_a_full_device_is_one_error_line(tmp_path: Path) -> None:
 def test_nothing_written_is_not_reported_as_written(tmp_path: Path) -> None:
     code, _, err = invoke("analyze", tmp_path / "missing.txt", "-o", tmp_path / "out.json")
     assert code == 1 and "wrote" not in err and not (tmp_path / "out.json").exists()
+
+
+# -- a full disk: the old file stays, or the complete new one arrives; never a truncated file ----------
+
+
+def _on_a_small_disk(tmp_path: Path, script: str) -> str:
+    """Run `script` (sh) with $D a 160 KB tmpfs, inside a user and mount namespace of its own (nothing
+    outside sees the mount); returns what it printed. Skips where namespaces are not allowed."""
+    import shutil
+
+    if not shutil.which("unshare"):
+        pytest.skip("no unshare")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("user and mount namespaces are not allowed here")
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=160k tmpfs "$D" && ' + script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "D": str(disk), "P": str(PROPLENS), "T": str(tmp_path)},
+    )
+    return result.stdout + result.stderr
+
+
+FILL = 'head -c 60000 /dev/urandom > "$D/filler"; printf "old contents\\n" > "$D/existing"; '
+CHECK = 'echo "rc=$rc"; cat "$D/existing"; ls -A "$D" | tr "\\n" " "; echo'
+
+
+@pytest.mark.parametrize("format", ["json", "html", "jsonl"])
+def test_a_full_disk_keeps_the_file_analyze_was_to_replace(tmp_path: Path, format: str) -> None:
+    """The output (about 300 KB for 40 copies of the demo article) cannot fit: the command fails in one
+    line and the file it was to replace is intact, with no temporary left beside it."""
+    folder = tmp_path / "many"
+    for n in range(40):
+        write(folder / f"article{n}.txt", DEMO.read_text(encoding="utf-8"))
+    out = _on_a_small_disk(
+        tmp_path,
+        FILL + f'"$P" analyze "$T/many" --no-entities -f {format} -o "$D/existing"; rc=$?; ' + CHECK,
+    )
+    assert "rc=1" in out and "No space left on device" in out, out
+    assert "old contents" in out and "Traceback" not in out
+    assert ["existing", "filler"] in [line.split() for line in out.splitlines()], out
+
+
+def test_a_full_disk_keeps_the_parquet_files_batch_was_to_replace(tmp_path: Path) -> None:
+    rows = [json.dumps({"id": f"f{n}", "text": DEMO.read_text(encoding="utf-8")}) for n in range(60)]
+    write(tmp_path / "in" / "part-0.jsonl", "\n".join(rows) + "\n")
+    out = _on_a_small_disk(
+        tmp_path,
+        'head -c 150000 /dev/urandom > "$D/filler"; mkdir "$D/out"; '
+        'printf "old\\n" > "$D/out/articles.parquet"; '
+        '"$P" batch "$T/in" "$D/out" --workers 1 --no-entities; rc=$?; '
+        'echo "rc=$rc"; cat "$D/out/articles.parquet"; ls -A "$D/out" | tr "\\n" " "; echo',
+    )
+    assert "rc=1" in out and "No space left on device" in out, out
+    assert "Traceback" not in out
+    lines = [line.strip() for line in out.splitlines()]
+    assert "old" in lines and "articles.parquet" in lines, out  # the old file, alone: no partial files

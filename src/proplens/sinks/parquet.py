@@ -3,6 +3,7 @@ only when the whole run succeeded."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import time
@@ -81,15 +82,37 @@ class ParquetSink:
     def close(self, *, keep: bool) -> None:
         if keep:
             self.directory.mkdir(exist_ok=True)
-        for name, writer in self.writers.items():
-            writer.close()
-            self.files[name].finish(self.directory / f"{name}.parquet" if keep else None)
+        failure: OSError | None = None
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except OSError as error:  # a full disk: drop both files, keep what was there
+                writer.is_open = False  # or pyarrow closes it again when collected, with a traceback
+                failure, keep = failure or error, False
+        # both files get their final name only once both are complete: never a new articles.parquet
+        # beside an old spans.parquet
+        staged: dict[str, Path] = {}
+        for name, file in self.files.items():
+            try:
+                if keep:
+                    staged[name] = file.stage(self.directory / f"{name}.parquet")
+            except OSError as error:
+                failure, keep = failure or error, False
+            finally:
+                file.discard()
+        for name, path in staged.items():
+            if keep:
+                os.replace(path, self.directory / f"{name}.parquet")
+            else:
+                path.unlink(missing_ok=True)
+        if failure is not None:
+            raise failure
 
 
 class _UnnamedFile:
-    """A file being written that has no name until `finish` gives it one (Linux ``O_TMPFILE``), so a run
+    """A file being written that has no name until `stage` gives it one (Linux ``O_TMPFILE``), so a run
     killed even by SIGKILL leaves nothing behind; where the file system cannot, a hidden named temporary
-    that `finish` renames or deletes."""
+    that `stage` renames or `discard` deletes."""
 
     def __init__(self, directory: Path, name: str) -> None:
         self.named: Path | None = None
@@ -100,20 +123,24 @@ class _UnnamedFile:
             descriptor = os.open(self.named, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         self.stream = os.fdopen(descriptor, "wb")
 
-    def finish(self, target: Path | None) -> None:
-        """Give the file its name `target` (replacing what is there), or drop it (None)."""
-        try:
-            self.stream.flush()
-            if target is not None and self.named is None:
-                staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                _link_open_file(self.stream.fileno(), staging)
-                os.replace(staging, target)
-            elif target is not None and self.named is not None:
-                os.replace(self.named, target)
-        finally:
+    def stage(self, target: Path) -> Path:
+        """Give the file a hidden name beside `target` (returned), to be renamed to `target`."""
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        if self.named is None:
+            _link_open_file(self.stream.fileno(), staging)
+        else:
+            os.replace(self.named, staging)
+            self.named = None
+        return staging
+
+    def discard(self) -> None:
+        """Close the file; unless it was staged, it is gone."""
+        with contextlib.suppress(OSError):  # its data is dropped anyway, or already has its name
             self.stream.close()
-            if self.named is not None:
-                self.named.unlink(missing_ok=True)
+        if self.named is not None:
+            self.named.unlink(missing_ok=True)
 
 
 def _link_open_file(descriptor: int, target: Path) -> None:
