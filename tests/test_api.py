@@ -75,3 +75,15 @@ def test_taxonomy_semeval2023() -> None:
 def test_bad_arguments_raise_proplens_errors(call: object, message: str) -> None:
     with pytest.raises(ProplensError, match=message):
         call()  # type: ignore[operator]
+
+
+def test_an_analysis_records_the_minimum_score_it_was_made_with() -> None:
+    import proplens
+    from proplens.models.detector import load_detector
+
+    text = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
+    default = proplens.analyze(text, entities=False)
+    assert default.figures["min_score"] == round(load_detector().info.min_score or 0.0, 4)
+    lower = proplens.analyze(text, entities=False, min_score=0.2)
+    assert lower.figures["min_score"] == 0.2 and len(lower.spans) > len(default.spans)
+    assert all(span.score >= 0.2 for span in lower.spans)

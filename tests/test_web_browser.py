@@ -33,6 +33,7 @@ def test_paste_analyse_filter_slide_tooltip_and_screenshot(
     page.wait_for_url(f"{live_server}/a/*")
     marks = page.locator("mark.fragment")
     assert marks.count() >= 5
+    marks_before = marks.count()
     assert "Bramwell" in page.locator(".analysis h2").inner_text()
 
     marks.first.focus()  # keyboard-accessible tooltip
@@ -43,8 +44,19 @@ def test_paste_analyse_filter_slide_tooltip_and_screenshot(
     visible_before = page.locator("mark.fragment:not(.off)").count()
     page.locator("#min-score").fill("0.99")  # the slider re-filters in the page, no request
     assert page.locator("mark.fragment:not(.off)").count() == 0
-    page.locator("#min-score").fill("0")
+    assert page.locator("#below-kept").is_hidden()
+    kept = float(page.locator("#min-score").get_attribute("data-kept") or "nan")
+    page.locator("#min-score").fill("0.1")  # below what the analysis kept: it offers to analyse again
     assert page.locator("mark.fragment:not(.off)").count() == visible_before
+    assert page.locator("#below-kept").is_visible() and kept > 0.1
+    assert page.locator("#below-kept button").inner_text() == "Analyse again down to 0.10"
+    page.screenshot(path=str(tmp_path / "below-kept.png"))
+    result_url = page.url
+    page.locator("#below-kept button").click()
+    page.wait_for_url(lambda url: "/a/" in url and url != result_url)
+    assert page.locator("mark.fragment").count() > marks_before
+    assert page.locator("#min-score").get_attribute("data-kept") == "0.10"
+    page.go_back()
     first_filter = page.locator("input.technique-filter").first
     first_filter.uncheck()
     assert page.locator("mark.fragment.off").count() >= 1

@@ -180,6 +180,39 @@ def test_the_form_takes_a_minimum_score_and_refuses_one_that_is_not(client) -> N
     assert document["spans"] and all(s["score"] >= 0.05 for s in document["spans"])
 
 
+def test_the_result_page_starts_at_the_analysis_minimum_and_analyses_again_lower(client) -> None:  # type: ignore[no-untyped-def]
+    """The slider starts at the minimum the analysis kept; a lower one is a new analysis of the same
+    stored article (more fragments, none below the new minimum); bad values and stale forms are refused."""
+    token = _token(client)
+    first = client.post("/analyze", data={"csrf_token": token, "text": DEMO}, follow_redirects=False)
+    analysis_id = first.headers["location"].rsplit("/", 1)[1]
+    page = client.get(f"/a/{analysis_id}")
+    kept = client.get(f"/a/{analysis_id}.json").json()
+    minimum = kept["figures"]["min_score"]
+    assert 0 < minimum < 1 and f'data-kept="{minimum:.2f}"' in page.text
+    assert f'action="/a/{analysis_id}/again"' in page.text
+    form = page.text[page.text.index(f'action="/a/{analysis_id}/again"') :]
+    assert re.search(r'name="csrf_token" value="[^"]+"', form[: form.index("</form>")])
+    again = client.post(
+        f"/a/{analysis_id}/again", data={"csrf_token": token, "min_score": "0.1"}, follow_redirects=False
+    )
+    assert again.status_code == 303 and again.headers["location"] != f"/a/{analysis_id}"
+    lower = client.get(again.headers["location"] + ".json").json()
+    assert lower["figures"]["min_score"] == 0.1 and lower["article"] == kept["article"]
+    assert len(lower["spans"]) > len(kept["spans"]) and all(s["score"] >= 0.1 for s in lower["spans"])
+    assert lower["model"] == kept["model"]
+    for data, status in (
+        ({"csrf_token": "forged", "min_score": "0.1"}, 403),
+        ({"csrf_token": token, "min_score": "2"}, 400),
+        ({"csrf_token": token, "min_score": ""}, 400),
+    ):
+        assert client.post(f"/a/{analysis_id}/again", data=data).status_code == status, data
+    assert (
+        client.post("/a/0000000000000000/again", data={"csrf_token": token, "min_score": "0.1"}).status_code
+        == 404
+    )
+
+
 def test_the_form_refuses_a_model_the_server_does_not_offer(client) -> None:  # type: ignore[no-untyped-def]
     token = _token(client)
     response = client.post("/analyze", data={"csrf_token": token, "text": DEMO, "model": "../secret"})

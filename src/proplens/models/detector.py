@@ -392,6 +392,7 @@ class Detector:
         its `technique_score` is the (calibrated) probability of its technique there.
         """
         analyses = []
+        minimum = min_score if min_score is not None else (self.info.min_score or 0.0)
         for encoded in self.encode(articles, should_stop=should_stop):
             spans = []
             text, offsets = encoded.article.text, encoded.tokens.offsets
@@ -405,7 +406,15 @@ class Detector:
                     spans.append(
                         Span(start, end, technique, score, cues=cues, technique_score=_reported(row[t]))
                     )
-            analyses.append(Analysis(encoded.article, tuple(spans), model=self.info.model_id))
+            # the minimum travels with the analysis: pages say which fragments were not kept
+            analyses.append(
+                Analysis(
+                    encoded.article,
+                    tuple(spans),
+                    model=self.info.model_id,
+                    figures={"min_score": round(minimum, 4)},
+                )
+            )
         return analyses
 
 

@@ -179,6 +179,7 @@ def report_context(
         "analyses": contexts,
         "legend": legend,
         "filters": [t for t in legend if t["id"] in used],
+        "minimum": min((a.figures.get("min_score", 0.0) for a in analyses), default=0.0),
         "limits": LIMITS_NOTE,
         "css": _static("report.css"),
         "technique_css": technique_css(),

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from proplens import techniques
-from proplens.document import Analysis
+from proplens.document import Analysis, Article
 from proplens.errors import Busy, ProplensError
 from proplens.io.jsonl import analysis_to_dict
 from proplens.schemas import analysis_schema
@@ -116,13 +116,16 @@ async def analyze_and_store(
     title: str | None = None,
     options: AnalysisOptions | None = None,
     store: bool = True,
+    article: Article | None = None,
 ) -> tuple[Analysis, str | None]:
-    """The shared path of the API and the web form: read, queue, wait, store. Raises HTTPException."""
+    """The shared path of the API and the web form: read (unless `article` is given: a stored one
+    analysed again), queue, wait, store. Raises HTTPException."""
     state = request.app.state
     try:
-        article = await article_from_input(
-            state.settings, text=text, url=url, upload=upload, html=html, title=title
-        )
+        if article is None:
+            article = await article_from_input(
+                state.settings, text=text, url=url, upload=upload, html=html, title=title
+            )
         submitted = state.service.submit(article, options or AnalysisOptions())
     except Busy as error:
         raise HTTPException(503, str(error), headers={"Retry-After": "5"}) from None

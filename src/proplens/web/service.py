@@ -285,6 +285,17 @@ class AnalysisService:
             raise Busy("too many analyses are waiting; try again in a few seconds") from None
         return Submitted(job.future, job.dropped)
 
+    def model_for(self, model_id: str | None) -> str | None:
+        """The model of `models` whose id (``proplens-detector-5.1``) is `model_id`; None (the server's
+        model) when none is: an analysis made by a model no longer here is analysed again by today's."""
+        for name in self.models:
+            try:
+                if ModelInfo.read(model_directory(name) / INFO_FILE).model_id == model_id:
+                    return name
+            except ProplensError:
+                continue
+        return None
+
     @property
     def waiting(self) -> int:
         return self._jobs.qsize()

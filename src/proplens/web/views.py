@@ -170,11 +170,38 @@ async def result_page(request: Request, analysis_id: str) -> HTMLResponse:
         "result.html.j2",
         {
             "active": "",
+            "again_url": f"/a/{stored.id}/again",
             "id": stored.id,
             "created": stored.created_at.strftime("%Y-%m-%d %H:%M UTC"),
             **context,
         },
     )
+
+
+@router.post("/a/{analysis_id}/again", response_class=HTMLResponse)
+async def analyse_again(
+    request: Request,
+    analysis_id: str,
+    csrf: Annotated[str, Form(alias="csrf_token")] = "",
+    min_score: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The stored article analysed again with another minimum score (the result page's slider moved
+    below what the analysis kept): the same model and taxonomy, a new analysis and permalink."""
+    if not csrf_valid(request, csrf):
+        raise HTTPException(403, "The form expired; please submit it again.")
+    minimum = _minimum(min_score)
+    if not isinstance(minimum, float):
+        raise HTTPException(400, "The minimum score must be a number between 0 and 1.")
+    stored = await _stored(request, analysis_id)
+    analysis = stored.analysis
+    options = AnalysisOptions(
+        min_score=minimum,
+        taxonomy=analysis.taxonomy,
+        entities=True,
+        model=request.app.state.service.model_for(analysis.model),
+    )
+    _, again_id = await analyze_and_store(request, options=options, article=analysis.article)
+    return RedirectResponse(f"/a/{again_id}", status_code=303)
 
 
 @router.get("/history", response_class=HTMLResponse)

@@ -1,14 +1,23 @@
-// Technique filter and confidence slider: re-colour each fragment by its innermost visible span.
+// Technique filter and minimum-score slider: re-colour each fragment by its innermost visible span.
 (function () {
   "use strict";
   const filters = Array.from(document.querySelectorAll(".technique-filter"));
   const slider = document.getElementById("min-score");
   const sliderValue = document.getElementById("min-score-value");
+  const belowKept = document.getElementById("below-kept");
+  const againValue = document.getElementById("again-value");
+  const againInput = document.getElementById("again-min-score");
 
   function update() {
     const shown = new Set(filters.filter((f) => f.checked).map((f) => f.value));
     const minimum = slider ? parseFloat(slider.value) : 0;
     if (sliderValue) sliderValue.textContent = minimum.toFixed(2);
+    if (slider && belowKept) {
+      // below what the analysis kept, nothing more can be shown here: offer to analyse again
+      belowKept.hidden = !(minimum < parseFloat(slider.dataset.kept) - 1e-9);
+      if (againValue) againValue.textContent = minimum.toFixed(2);
+      if (againInput) againInput.value = minimum.toFixed(2);
+    }
     document.querySelectorAll("article.analysis").forEach((article) => {
       const spans = JSON.parse(article.querySelector(".span-data").textContent);
       const visible = (i) => shown.has(spans[i].technique) && spans[i].score >= minimum;
