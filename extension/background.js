@@ -1,10 +1,10 @@
 // proplens extension — service worker: talks to the proplens server (the token never reaches pages).
 "use strict";
 
-const DEFAULTS = { server: "http://127.0.0.1:8000", token: "", model: "" };
+const DEFAULTS = { server: "http://127.0.0.1:8000", token: "", model: "", minScore: null };
 
 async function settings() {
-  return Object.assign({}, DEFAULTS, await chrome.storage.local.get(["server", "token", "model"]));
+  return Object.assign({}, DEFAULTS, await chrome.storage.local.get(["server", "token", "model", "minScore"]));
 }
 
 // Analyse the page in tab `tabId`: the content script sends its HTML, the server returns the spans,
@@ -12,14 +12,18 @@ async function settings() {
 async function analyseTab(tabId) {
   await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
   const page = await chrome.tabs.sendMessage(tabId, { type: "proplens:page" });
-  const { server, token, model } = await settings();
+  const { server, token, model, minScore } = await settings();
   const base = server.replace(/\/+$/, "");
   const headers = { "Content-Type": "application/json", "Authorization": "Bearer " + token };
   const analysis = await call(fetch(base + "/api/v1/analyze", {
     method: "POST",
     headers,
-    // a named model only ("default", "accurate"); empty: the server's own
-    body: JSON.stringify(Object.assign({ html: page.html, page_url: page.url }, model ? { model } : {})),
+    // a named model only ("default", "accurate"); empty: the server's own. No minimum: the model's own
+    body: JSON.stringify(Object.assign(
+      { html: page.html, page_url: page.url },
+      model ? { model } : {},
+      typeof minScore === "number" ? { min_score: minScore } : {},
+    )),
   }));
   const techniques = await call(fetch(base + "/api/v1/techniques?taxonomy=" + analysis.taxonomy, { headers }));
   const colours = Object.fromEntries(techniques.map((t) => [t.id, t]));

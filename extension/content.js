@@ -231,10 +231,12 @@ if (!globalThis.__proplens) {
       box.appendChild(label);
     }
     const slider = document.createElement("input");
-    slider.type = "range"; slider.min = "0"; slider.max = "0.99"; slider.step = "0.01"; slider.value = "0";
-    slider.setAttribute("aria-label", "Minimum confidence");
+    // from the minimum the analysis kept (lower shows nothing more: set a lower one in the options)
+    const kept = Number((analysis.figures || {}).min_score) || 0;
+    slider.type = "range"; slider.min = String(kept); slider.max = "0.99"; slider.step = "0.01"; slider.value = String(kept);
+    slider.setAttribute("aria-label", "Minimum score");
     slider.addEventListener("input", () => { state.threshold = Number(slider.value); state.marks.forEach(refresh); });
-    box.append("Minimum confidence ", slider);
+    box.append("Minimum score ", slider);
     if (listed.length) {
       const note = document.createElement("div");
       note.textContent = `Not placed on the page (found ${listed.length === 1 ? "once" : "there"} in the article, but not unambiguously here):`;

@@ -2,8 +2,10 @@
 const server = document.getElementById("server"), token = document.getElementById("token");
 const status = document.getElementById("status"), sites = document.getElementById("sites");
 const model = document.getElementById("model");
+const minScore = document.getElementById("min-score");
 
-chrome.storage.local.get(["server", "token", "autoSites", "model"]).then((saved) => {
+chrome.storage.local.get(["server", "token", "autoSites", "model", "minScore"]).then((saved) => {
+  minScore.value = typeof saved.minScore === "number" ? String(saved.minScore) : "";
   model.value = ["default", "accurate"].includes(saved.model) ? saved.model : "";
   server.value = saved.server || "http://127.0.0.1:8000";
   token.value = saved.token || "";
@@ -26,6 +28,11 @@ document.getElementById("save").addEventListener("click", async () => {
     if (!granted) { status.textContent = "Access to those sites was not granted."; return; }
   }
   const chosen = ["default", "accurate"].includes(model.value) ? model.value : "";
-  await chrome.storage.local.set({ server: url.origin, token: token.value.trim(), autoSites, model: chosen });
+  let minimum = null;  // none: the model's tuned minimum
+  if (minScore.value.trim() !== "") {
+    minimum = Number(minScore.value);
+    if (!(minimum >= 0.05 && minimum <= 0.95)) { status.textContent = "The minimum score must be between 0.05 and 0.95 (or empty)."; return; }
+  }
+  await chrome.storage.local.set({ server: url.origin, token: token.value.trim(), autoSites, model: chosen, minScore: minimum });
   status.textContent = "Saved.";
 });

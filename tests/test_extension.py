@@ -149,7 +149,7 @@ def test_highlights_land_on_the_articles_words_and_go_away_exactly(
     marks.first.focus()
     assert page.evaluate("document.querySelectorAll('proplens-ui').length") == hosts + 1
     page.keyboard.press("Tab")
-    # the confidence slider hides every highlight at 0.99 and brings them back at 0
+    # the minimum-score slider hides every highlight at 0.99 and brings them back at 0
     worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:threshold', value: 0.99})", tab)
     shown = (
         "[...document.querySelectorAll('proplens-mark')]"
@@ -164,6 +164,24 @@ def test_highlights_land_on_the_articles_words_and_go_away_exactly(
     worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:remove'})", tab)
     assert page.evaluate("document.body.innerHTML") == before  # the page's DOM exactly as it was
     assert page.evaluate("document.querySelectorAll('proplens-ui').length") == 0
+
+
+def test_the_minimum_score_option_reveals_more_fragments(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
+    """The options' minimum score goes to the server as `min_score`: lower shows more fragments."""
+    context, worker = browser
+    counts = []
+    try:
+        for minimum in (None, 0.1):
+            worker.evaluate("(value) => chrome.storage.local.set({minScore: value})", minimum)
+            page = context.new_page()
+            page.goto(f"{pages}/news.html")
+            tab, summary = _analyse(worker, f"{pages}/news.html")
+            counts.append(summary["placed"] + summary["listed"])
+            worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:remove'})", tab)
+            page.close()
+    finally:
+        worker.evaluate("() => chrome.storage.local.set({minScore: null})")
+    assert counts[1] > counts[0] >= 1, counts
 
 
 def test_a_strict_csp_page_is_highlighted_too(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
