@@ -165,6 +165,7 @@ def test_bad_input_matrix(
     exit_code, out, err = invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert exit_code == code, (name, err)
     assert "Traceback" not in err and "Traceback" not in out
+    assert "internal error" not in err, (name, err)  # every failure here is a named, expected one
     if err_pattern:
         assert re.search(err_pattern, " ".join(err.split()), re.S), (name, err)
     if out_pattern:
