@@ -31,3 +31,73 @@ def test_order_is_kept_and_problems_pass_through_between_batches() -> None:
 def test_only_problems_never_load_a_model() -> None:
     out = list(analyze_sources([Problem("x", "binary")], model="/no/such/model"))
     assert out == [Problem("x", "binary")]
+
+
+# -- hostile text through every step: read, split, tokenise, detect, cue words, targets, render -----------
+
+import time  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE_PIECES = [
+    "!",
+    "?!",
+    "'",
+    '"',
+    "“",
+    "(",
+    "...",
+    "—",
+    "-",
+    " ",
+    "\n",
+    "\n\n",
+    "a",
+    "Zz",
+    "THEY ",
+    "Ж",
+    "😀",
+    "1.",
+    "$",
+    "é",
+    "\u200b",
+    "the corrupt mayor ",
+    "Maduro ",
+    "<b>",
+    "&amp;",
+    "\t",
+]
+hostile_texts = st.lists(
+    st.tuples(st.sampled_from(HOSTILE_PIECES), st.integers(1, 150)), min_size=3, max_size=8
+).map(lambda parts: "Headline\n\n" + "".join(piece * count for piece, count in parts))
+
+
+def _all_steps(text: str) -> float:
+    """Seconds for the whole flow on `text` (entities on), checking what comes out on the way."""
+    from rich.console import Console
+
+    from proplens import analyze
+    from proplens.render.html import render_html
+    from proplens.render.terminal import render_analysis
+
+    started = time.perf_counter()
+    analysis = analyze(text)
+    for span in analysis.spans:
+        assert 0 <= span.start < span.end <= len(analysis.article.text)
+        assert span.score is not None and 0.0 <= span.score <= 1.0
+    assert render_html([analysis]).startswith("<!DOCTYPE html>")
+    console = Console(width=80, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(render_analysis(analysis))
+    return time.perf_counter() - started
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_texts)
+def test_hostile_text_goes_through_every_step_in_linear_time(text: str) -> None:
+    """8 times the text may take about 8 times as long, never the square: quadratic steps (spaCy's
+    tokenizer on a run of '!' took 42 s for 20,000 of them) are caught by the bound."""
+    _all_steps("Warm up: the mayor spoke.")
+    small = _all_steps(text)
+    large = _all_steps("\n".join([text] * 8))
+    assert large < 24 * small + 3.0, (small, large)
