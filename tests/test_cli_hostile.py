@@ -262,6 +262,7 @@ def _on_a_small_disk(tmp_path: Path, script: str) -> str:
         ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=160k tmpfs "$D" && ' + script],
         capture_output=True,
         text=True,
+        errors="replace",
         timeout=300,
         env={**os.environ, "D": str(disk), "P": str(PROPLENS), "T": str(tmp_path)},
     )
@@ -302,3 +303,43 @@ def test_a_full_disk_keeps_the_parquet_files_batch_was_to_replace(tmp_path: Path
     assert "Traceback" not in out
     lines = [line.strip() for line in out.splitlines()]
     assert "old" in lines and "articles.parquet" in lines, out  # the old file, alone: no partial files
+
+
+def _corpus_database(tmp_path: Path) -> str:
+    """A SQLite corpus of one analysed article, made outside the small disk."""
+    write(tmp_path / "corpus" / "article1.txt", DEMO.read_text(encoding="utf-8"))
+    db = f"sqlite:///{tmp_path / 'corpus.db'}"
+    assert invoke("ingest", tmp_path / "corpus", "--db", db)[0] == 0
+    assert invoke("run", "--db", db, "--no-entities")[0] == 0
+    return db
+
+
+def test_a_full_disk_keeps_the_report_exports_and_plots_it_was_to_replace(tmp_path: Path) -> None:
+    """The old tables and plots are written first, then the disk is filled to the last page: every new
+    file fails to fit, `report` says so in one line, and the old files are intact, with no temporaries."""
+    db = _corpus_database(tmp_path)
+    names = ("technique_rates.csv", "fragments.parquet", "technique_profile.png")
+    old = "; ".join(f'printf "old\\n" > "$D/out/{name}"' for name in names)
+    out = _on_a_small_disk(
+        tmp_path,
+        f'mkdir "$D/out"; {old}; head -c 200000 /dev/urandom > "$D/filler" 2>/dev/null; '
+        f'"$P" report --db "{db}" --csv "$D/out" --parquet "$D/out"; echo "rc=$?"; '
+        f'"$P" report --db "{db}" --plots "$D/out"; echo "rc=$?"; '
+        'cat "$D/out/"*; echo; ls -A "$D/out" | tr "\\n" " "; echo',
+    )
+    assert out.count("rc=1") == 2 and out.count("No space left on device") == 2, out
+    assert "Traceback" not in out and "internal error" not in out
+    assert out.count("old") == 3, out
+    assert sorted(names) in [sorted(line.split()) for line in out.splitlines()], out  # no partial files
+
+
+def test_report_exports_and_plots_get_the_users_umask(tmp_path: Path) -> None:
+    db = _corpus_database(tmp_path)
+    old = os.umask(0o022)
+    try:
+        code, _, err = invoke("report", "--db", db, "--csv", tmp_path / "out", "--plots", tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "out").iterdir()}
+    assert modes and set(modes.values()) == {0o644}, modes

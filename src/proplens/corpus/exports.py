@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from proplens.corpus.report import CorpusReport
+from proplens.io._files import replace_atomic
 
 __all__ = ["FORMULA_STARTS", "spreadsheet_safe", "write_exports"]
 
@@ -34,11 +32,11 @@ def write_exports(report: CorpusReport, directory: Path, *, csv: bool, parquet: 
     for name, table in tables.items():
         if csv:
             target = directory / f"{name}.csv"
-            _replace(target, partial(pa_csv.write_csv, spreadsheet_safe(pa, table)))
+            replace_atomic(target, partial(pa_csv.write_csv, spreadsheet_safe(pa, table)))
             written.append(target)
         if parquet:
             target = directory / f"{name}.parquet"
-            _replace(target, partial(pq.write_table, table))
+            replace_atomic(target, partial(pq.write_table, table))
             written.append(target)
     return written
 
@@ -61,19 +59,6 @@ def spreadsheet_safe(pa: Any, table: Any) -> Any:
 
 def _neutral(value: str | None) -> str | None:
     return "'" + value if value and value.startswith(FORMULA_STARTS) else value
-
-
-def _replace(target: Path, write: Callable[[str], None]) -> None:
-    """Write through `write` into a temporary file beside `target`, then rename it over `target`: a failure
-    (a full disk, a kill) leaves the old file or none, never a partial one."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _RATES_SCHEMA(pa: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -90,12 +90,20 @@ def open_atomic(path: str | Path) -> Iterator[TextIO]:
         with path.open("w", encoding="utf-8", newline="") as stream:  # a FIFO or a device
             yield stream
         return
+    with _replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as file:
+        yield file
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """The name of a new temporary file beside `path` (a symlink's target) that replaces `path` when the
+    block completes, and is removed when it fails."""
     path = path.resolve() if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            yield file
+        yield temporary
         os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException:
@@ -128,3 +136,23 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     """Write `text` as UTF-8 to `path` atomically (see `open_atomic`)."""
     with open_atomic(path) as file:
         file.write(text)
+
+
+def replace_atomic(path: str | Path, write: Callable[[str], None]) -> None:
+    """Let `write` fill a temporary file beside `path`, given by its name (for writers such as pyarrow's
+    and matplotlib's that open their files themselves), then rename it over `path`: as `open_atomic`, a
+    failure leaves the old file or none, and the file gets the old file's permissions or the umask's."""
+    path = Path(path)
+    if path.is_dir():
+        raise FormatError(path, "is a folder; give a file name")
+    with _replacing(path) as temporary:
+        write(temporary)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (see `replace_atomic`)."""
+
+    def write(name: str) -> None:
+        Path(name).write_bytes(data)
+
+    replace_atomic(path, write)

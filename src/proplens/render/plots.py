@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from proplens.corpus.report import UNDATED, CorpusReport
+from proplens.io._files import write_bytes_atomic
 from proplens.render.view import describe
 
 __all__ = ["PLOTS", "render_plot", "write_plots"]
@@ -55,7 +56,7 @@ def write_plots(
             if data is None:
                 break
             path = directory / f"{name}.{extension}"
-            path.write_bytes(data)
+            write_bytes_atomic(path, data)
             written.append(path)
     return written
 
