@@ -5,13 +5,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install browser qemu run test test-all lint format clean train ship train-distilled train-accurate ship-accurate benchmark extension
+.PHONY: install runtime browser qemu run test test-all lint format clean train ship train-distilled train-accurate ship-accurate benchmark extension
 
+RUNTIME := $(VENV)/.runtime
+
+## install: everything the tests, training and the Ray engine need (torch, transformers, Ray, pyarrow,
+## matplotlib, the accurate model, the test tools); runtime: proplens alone (no torch, no Ray)
 install: $(STAMP)
+runtime: $(RUNTIME)
 
-$(STAMP): pyproject.toml packages/proplens-accurate/pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME) packages/proplens-accurate/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,train,ray]' -e packages/proplens-accurate
 	touch $(STAMP)
 
@@ -24,8 +32,9 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "no $(CHROMIUM) and no way to install it: the HTML screenshot test will be skipped"; fi
 
-## run: install, then analyse the bundled example article and score the detector against its hand annotation
-run: install
+## run: install the runtime, then analyse the bundled example article and score the detector against its
+## hand annotation
+run: runtime
 	$(BIN)/proplens analyze examples/demo-articles/article1000001.txt --format pretty
 	$(BIN)/proplens evaluate --task si --model default --articles examples/demo-articles \
 		--gold examples/demo-task-si.labels

@@ -180,12 +180,12 @@ def test_techniques_listing() -> None:
         assert code == 0 and expected in out
 
 
-def test_old_names_still_work_with_a_deprecation_warning() -> None:
-    code, out, err = run("corpus", "stats", EXAMPLES, "--json")
-    assert code == 0 and "demo" in json.loads(out)
-    assert "deprecated" in err and "proplens dataset stats" in err
-    code, out, err = run("techniques", "--scheme", "semeval2023")
-    assert code == 0 and "Appeal_to_Values" in out and "use --taxonomy" in err
+def test_the_old_names_of_an_unreleased_version_are_gone() -> None:
+    import proplens.techniques
+
+    assert run("corpus", "stats", EXAMPLES, "--json")[0] == 2
+    assert run("techniques", "--scheme", "semeval2023")[0] == 2
+    assert not hasattr(proplens.techniques, "Scheme")
 
 
 def test_every_help_reads_at_80_columns() -> None:

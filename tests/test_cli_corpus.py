@@ -56,11 +56,8 @@ def test_ingest_run_report_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "plots" / "technique_profile.svg").read_bytes().startswith(b"<?xml")
     code, _, err = invoke("report", "--db", db, "--model-id", "no-such-model")
     assert code == 1 and "none by model no-such-model" in err and "Traceback" not in err
-    from proplens.api import load_model
-
-    shipped = load_model().info.model_id
-    code, out, err = invoke("report", "--db", db, "--model", shipped)
-    assert code == 0 and "deprecated" in err and "--model-id" in err
+    code, _, err = invoke("report", "--db", db, "--model", "x")
+    assert code == 2 and "No such option" in err
 
 
 def test_report_on_an_empty_database_says_what_to_do(tmp_path: Path) -> None:

@@ -142,6 +142,22 @@ CASES = [
         r"binary",
         None,
     ),
+    (
+        "a file name that reads as Rich markup",
+        {"[/b]/x[red].txt": ""},
+        ["analyze", "{tmp}/[/b]/x[red].txt", "--no-entities"],
+        1,
+        r"skipped \S*\[/b\]/x\[red\]\.txt: empty text",
+        None,
+    ),
+    (
+        "a missing file whose name reads as Rich markup",
+        {},
+        ["evaluate", "--task", "si", "--pred", "{tmp}/[/]p.labels", "--gold", "{tmp}/[/]g.labels"],
+        1,
+        r"\[/\]",
+        None,
+    ),
 ]
 
 

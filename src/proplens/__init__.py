@@ -3,7 +3,8 @@
 The public API is what this module exports; everything else is private and may change.
 """
 
-from proplens.api import analyze, analyze_many, load_model
+from typing import TYPE_CHECKING, Any
+
 from proplens.document import (
     SCHEMA_VERSION,
     Analysis,
@@ -18,6 +19,7 @@ from proplens.document import (
 from proplens.errors import (
     Busy,
     FormatError,
+    MissingExtra,
     ModelError,
     ProplensError,
     ScoringError,
@@ -26,7 +28,9 @@ from proplens.errors import (
     UnknownTechniqueError,
 )
 from proplens.techniques import PTC_TECHNIQUE_IDS, Taxonomy, Technique
-from proplens.techniques import Scheme as Scheme  # deprecated alias of Taxonomy, not in __all__
+
+if TYPE_CHECKING:
+    from proplens.api import analyze, analyze_many, load_model
 
 __version__ = "0.1.0"
 
@@ -38,6 +42,7 @@ __all__ = [
     "Article",
     "Busy",
     "FormatError",
+    "MissingExtra",
     "ModelError",
     "ProplensError",
     "ScoringError",
@@ -56,3 +61,15 @@ __all__ = [
     "load_model",
     "merge_ranges",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`analyze`, `analyze_many` and `load_model` load the model stack (onnxruntime, tokenizers, spaCy):
+    they are imported on first use, so ``import proplens.techniques`` or ``proplens.document`` stays light."""
+    if name in ("analyze", "analyze_many", "load_model"):
+        from proplens import api
+
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'proplens' has no attribute {name!r}")

@@ -13,6 +13,7 @@ __all__ = [
     "Busy",
     "Cancelled",
     "FormatError",
+    "MissingExtra",
     "ModelError",
     "ProplensError",
     "ScoringError",
@@ -62,6 +63,11 @@ class ScoringError(ProplensError, ValueError):
 
 class ModelError(ProplensError):
     """A model that cannot be loaded, trained or exported (missing files, wrong checksum, missing extras)."""
+
+
+class MissingExtra(ProplensError, ImportError):
+    """A feature whose optional packages are not installed (Parquet files, plots, training); the message
+    names the extra that installs them, e.g. ``pip install 'proplens[parquet]'``."""
 
 
 class StoreError(ProplensError):

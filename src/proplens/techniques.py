@@ -40,9 +40,14 @@ class Taxonomy(StrEnum):
     SEMEVAL2023 = "semeval2023"
     SEMEVAL2021 = "semeval2021"
 
-
-Scheme = Taxonomy
-"""Deprecated: the old name of `Taxonomy`, kept for one release."""
+    @property
+    def label(self) -> str:
+        """How a form offers it: proplens detects the 14 PTC techniques and can name them in any taxonomy."""
+        return {
+            "ptc": "PTC (14 techniques)",
+            "semeval2023": "SemEval-2023 names for the 14 PTC techniques",
+            "semeval2021": "SemEval-2021 names for the 14 PTC techniques",
+        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from proplens._extras import require
 from proplens.batch.work import analyze_chunk, load_worker, shard_files
 from proplens.io.jsonl import article_to_dict
 from proplens.sinks.parquet import ParquetSink, SinkReport
@@ -64,7 +65,8 @@ def run_ray(
     progress: Callable[[int], None] | None = None,
 ) -> SinkReport:
     """Analyse every article of the shards at `shards` into `output` with Ray Data."""
-    import ray
+    ray = require("ray", "ray")
+    require("ray.data", "ray")
 
     files = [str(f) for f in shard_files(shards)]
     limits = limits or Limits()
@@ -79,9 +81,9 @@ def run_ray(
     context.enable_progress_bars = False
     reading = 0.25  # CPUs per read task: reading is light; the CPUs are for the actors
     paths = ray.data.from_items([{"path": f} for f in files], override_num_blocks=len(files))
-    records = paths.flat_map(_read_shard, fn_kwargs={"limits": limits}, num_cpus=reading)  # type: ignore[arg-type]
+    records = paths.flat_map(_read_shard, fn_kwargs={"limits": limits}, num_cpus=reading)
     # actors leave part of a CPU free, or the read tasks feeding them could never be scheduled
-    cpus = float(ray.cluster_resources().get("CPU", os.cpu_count() or 1)) - reading  # type: ignore[no-untyped-call]
+    cpus = float(ray.cluster_resources().get("CPU", os.cpu_count() or 1)) - reading
     analysed = records.map_batches(
         _RayAnalyzer,
         fn_constructor_args=(model, 1, entities, limits),

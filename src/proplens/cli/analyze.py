@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from proplens.cli.app import app
 from proplens.cli.common import MODEL_HELP, ColumnOption, RateBar, clean_errors, stderr, stdout
@@ -96,10 +97,15 @@ def analyze_command(
         for item in results:
             if isinstance(item, Problem):
                 failed += 1
-                stderr.print(f"[bold red]skipped[/bold red] {item}", highlight=False, soft_wrap=True)
+                stderr.print(
+                    f"[bold red]skipped[/bold red] {escape(str(item))}", highlight=False, soft_wrap=True
+                )
             else:
                 if item.warning:
-                    stderr.print(f"[yellow]warning[/yellow] {item.origin}: {item.warning}", highlight=False)
+                    stderr.print(
+                        f"[yellow]warning[/yellow] {escape(f'{item.origin}: {item.warning}')}",
+                        highlight=False,
+                    )
                 sink.add(item)
             bar.update(advance=1)
     done = f"analysed {sink.count} article{'s' if sink.count != 1 else ''}"

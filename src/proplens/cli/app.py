@@ -9,7 +9,7 @@ import typer
 from proplens import __version__
 from proplens.cli.common import stdout
 
-__all__ = ["app", "corpus_app", "dataset_app", "db_app"]
+__all__ = ["app", "dataset_app", "db_app"]
 
 app = typer.Typer(
     name="proplens",
@@ -20,10 +20,6 @@ app = typer.Typer(
 )
 dataset_app = typer.Typer(help="Look at annotated datasets (PTC layout).", no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
-corpus_app = typer.Typer(
-    help="Deprecated: `proplens corpus stats` is now `proplens dataset stats`.", no_args_is_help=True
-)
-app.add_typer(corpus_app, name="corpus", hidden=True)
 db_app = typer.Typer(help="The database: its schema revision and upgrades.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from proplens.cli.app import app
 from proplens.cli.common import RateBar, clean_errors, stderr, stdout
@@ -62,7 +63,7 @@ def batch_command(
         else:
             result = run_ray(shards, output, address=address, actors=workers, **common)  # type: ignore[arg-type]
     for problem in result.rejected[:20]:
-        stderr.print(f"[bold red]skipped[/bold red] {problem}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]skipped[/bold red] {escape(str(problem))}", highlight=False, soft_wrap=True)
     if len(result.rejected) > 20:
         stderr.print(f"... and {len(result.rejected) - 20} more skipped", highlight=False)
     if result.articles == 0:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,7 +29,6 @@ __all__ = [
     "ColumnOption",
     "RateBar",
     "clean_errors",
-    "deprecated",
     "load_model",
     "print_json",
     "stderr",
@@ -80,7 +80,7 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get("PROPLENS_DEBUG"):
                 raise
             message = _database_error(error) or f"internal error: {error.__class__.__name__}: {error}"
-        stderr.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
 
     return wrapper
@@ -103,11 +103,6 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def deprecated(old: str, new: str) -> None:
-    """Say on stderr that option `old` is deprecated in favour of `new` (it still works, for one release)."""
-    stderr.print(f"[yellow]warning[/yellow] {old} is deprecated; use {new}", highlight=False)
 
 
 def load_model(model: str) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from proplens.cli.app import app
 from proplens.cli.common import (
@@ -15,7 +16,6 @@ from proplens.cli.common import (
     ColumnOption,
     RateBar,
     clean_errors,
-    deprecated,
     stderr,
     stdout,
 )
@@ -62,11 +62,11 @@ def ingest_command(
     with stderr.status("ingesting") as status:
         report = ingest(store, sources, progress=lambda r: status.update(f"ingesting: {r.read:,} read"))
     for problem in report.rejected[:20]:
-        stderr.print(f"[bold red]rejected[/bold red] {problem}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]rejected[/bold red] {escape(str(problem))}", highlight=False, soft_wrap=True)
     if len(report.rejected) > 20:
         stderr.print(f"... and {len(report.rejected) - 20} more rejected", highlight=False)
     stdout.print(ingest_table(report.new, report.duplicate, len(report.rejected), store.corpus_size()))
-    stderr.print(f"[dim]database: {store.url}[/dim]", highlight=False)
+    stderr.print(f"[dim]database: {escape(store.url)}[/dim]", highlight=False)
     if report.rejected:
         raise typer.Exit(code=1)
 
@@ -110,7 +110,6 @@ def report_command(
             help="Report the analyses of this model id (e.g. proplens-detector-5.1; default: the latest)."
         ),
     ] = None,
-    model: Annotated[str | None, typer.Option(hidden=True, help="Deprecated name of --model-id.")] = None,
     group_by: Annotated[
         Grouping,
         typer.Option(
@@ -141,9 +140,6 @@ def report_command(
     from proplens.render.tables import corpus_report_tables
     from proplens.store import Store
 
-    if model is not None:
-        deprecated("--model", "--model-id")
-        model_id = model_id or model
     result = corpus_report(
         Store(db),
         model=model_id,
@@ -167,4 +163,4 @@ def report_command(
     if plots:
         written += write_plots(result, plots)
     for path in written:
-        stderr.print(f"wrote {path}", highlight=False)
+        stderr.print(f"wrote {escape(str(path))}", highlight=False)

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from proplens.cli.app import corpus_app, dataset_app
-from proplens.cli.common import clean_errors, deprecated, print_json, stdout
+from proplens.cli.app import dataset_app
+from proplens.cli.common import clean_errors, print_json, stdout
 from proplens.dataset.stats import describe_splits
 from proplens.render.tables import stats_tables
 
@@ -33,17 +34,6 @@ def dataset_stats(
         return
     for name, (split, stats) in results.items():
         source = f"{split.articles}" + (f" + {split.technique_labels}" if split.technique_labels else "")
-        stdout.print(f"[dim]{source}[/dim]", highlight=False)
+        stdout.print(f"[dim]{escape(source)}[/dim]", highlight=False)
         for table in stats_tables(name, stats):
             stdout.print(table)
-
-
-@corpus_app.command("stats", hidden=True)
-def corpus_stats(
-    path: Annotated[Path, typer.Argument(help="See `proplens dataset stats`.")],
-    labels: Annotated[Path | None, typer.Option(help="See `proplens dataset stats`.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-) -> None:
-    """Deprecated: use `proplens dataset stats`."""
-    deprecated("`proplens corpus stats`", "`proplens dataset stats`")
-    dataset_stats(path, labels=labels, as_json=as_json)

@@ -34,13 +34,16 @@ def status_command(db: Annotated[str | None, typer.Option(help=DB_HELP)] = None)
     with store_errors(url):
         revision = current_revision(engine)
     if revision is None:
-        stdout.print(f"{url}: empty (it is created at revision {HEAD} when first used)", highlight=False)
+        stdout.print(
+            f"{url}: empty (it is created at revision {HEAD} when first used)", highlight=False, markup=False
+        )
     elif revision == HEAD:
-        stdout.print(f"{url}: revision {revision}, up to date", highlight=False)
+        stdout.print(f"{url}: revision {revision}, up to date", highlight=False, markup=False)
     else:
         stdout.print(
             f"{url}: revision {revision}; this proplens needs {HEAD}: run `proplens db upgrade`",
             highlight=False,
+            markup=False,
         )
 
 
@@ -52,6 +55,10 @@ def upgrade_command(db: Annotated[str | None, typer.Option(help=DB_HELP)] = None
     with store_errors(url):
         before, after = upgrade(engine)
     if before == after:
-        stdout.print(f"{url}: already at revision {after}", highlight=False)
+        stdout.print(f"{url}: already at revision {after}", highlight=False, markup=False)
     else:
-        stdout.print(f"{url}: upgraded from revision {before or 'none (new)'} to {after}", highlight=False)
+        stdout.print(
+            f"{url}: upgraded from revision {before or 'none (new)'} to {after}",
+            highlight=False,
+            markup=False,
+        )

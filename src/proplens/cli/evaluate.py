@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from proplens.cli.app import app
 from proplens.cli.common import MODEL_HELP, RateBar, clean_errors, load_model, stderr, stdout
@@ -144,4 +145,4 @@ def predict_command(
         wanted = [by_id[i] for i in dict.fromkeys(line.article_id for line in lines)]
         predictions = predict.predict_tc(detector, wanted, lines)
         ptc.write_technique_labels(out, predictions)
-    stderr.print(f"wrote {len(predictions)} lines to {out}")
+    stderr.print(f"wrote {len(predictions)} lines to {escape(str(out))}")

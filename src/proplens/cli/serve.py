@@ -114,7 +114,9 @@ def serve_command(
         extension_token=extension_token() if extension else None,
         workers=workers,
     )
-    stderr.print(f"proplens web app on http://{host}:{port}  (API: /api/v1, /openapi.json; Ctrl-C stops)")
+    stderr.print(
+        f"proplens web app on http://{host}:{port}  (API: /api/v1, /openapi.json; Ctrl-C stops)", markup=False
+    )
     if settings.extension_token:
         stderr.print(f"browser extension token: {settings.extension_token}", highlight=False)
     run(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from proplens.cli.app import app
-from proplens.cli.common import deprecated, stdout
+from proplens.cli.common import stdout
 from proplens.render.tables import techniques_table
 from proplens.techniques import Taxonomy
 
@@ -15,12 +15,6 @@ from proplens.techniques import Taxonomy
 @app.command("techniques")
 def list_techniques(
     taxonomy: Annotated[Taxonomy, typer.Option(help="Which taxonomy to list.")] = Taxonomy.PTC,
-    scheme: Annotated[
-        Taxonomy | None, typer.Option(hidden=True, help="Deprecated name of --taxonomy.")
-    ] = None,
 ) -> None:
     """List the techniques proplens knows, with definitions and examples."""
-    if scheme is not None:
-        deprecated("--scheme", "--taxonomy")
-        taxonomy = scheme
     stdout.print(techniques_table(taxonomy))

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from proplens._extras import require
 from proplens.corpus.report import UNDATED, CorpusReport
 from proplens.io._files import write_bytes_atomic
 from proplens.render.view import describe
@@ -30,8 +31,7 @@ def render_plot(report: CorpusReport, name: str, *, format: str = "svg") -> byte
     """The plot `name` as SVG or PNG bytes; None when the report has nothing to draw (e.g. no dates)."""
     if name not in PLOTS:
         raise ValueError(f"unknown plot {name!r} (known: {', '.join(PLOTS)})")
-    import matplotlib
-
+    matplotlib = require("matplotlib", "plots")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

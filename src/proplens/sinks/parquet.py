@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from proplens._extras import require
 from proplens.sinks.rows import ARTICLE_COLUMNS, SPAN_COLUMNS
 from proplens.sources import Problem
 
@@ -36,8 +37,8 @@ class ParquetSink:
     no empty folder behind (the files are staged in its parent meanwhile)."""
 
     def __init__(self, directory: Path) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        pa = require("pyarrow", "parquet")
+        pq = require("pyarrow.parquet", "parquet")
 
         self.pa = pa
         self.directory = directory

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from proplens._extras import require
 from proplens.document import ARTICLE_FIELDS
 from proplens.errors import FormatError, ProplensError
 from proplens.sources.core import Limits, Loaded, Problem, article_from_record, decode
@@ -168,8 +169,8 @@ def read_csv(path: Path, columns: Mapping[str, str], limits: Limits) -> Iterator
 def read_parquet(path: Path, limits: Limits) -> Iterator[Loaded | Problem]:
     """One article per row of a Parquet file (columns named like the article fields; others ignored),
     read a record batch at a time."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", "parquet")
+    pq = require("pyarrow.parquet", "parquet")
 
     origin = str(path)
     try:

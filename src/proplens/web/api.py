@@ -71,7 +71,7 @@ class AnalyzeRequest(BaseModel):
         description="Lowest score a fragment needs (its calibrated probability of being propaganda, "
         "each span's `score`); lower reveals more. Default: the model's tuned minimum.",
     )
-    taxonomy: Literal["ptc", "semeval2023"] = "ptc"
+    taxonomy: Taxonomy = Taxonomy.PTC
     model: str | None = Field(
         default=None,
         max_length=40,
@@ -180,13 +180,8 @@ async def get_analysis(
 
 @router.get("/techniques", summary="The techniques of a taxonomy")
 async def list_techniques(
-    taxonomy: Annotated[Literal["ptc", "semeval2023"], Query()] = "ptc",
-    scheme: Annotated[
-        Literal["ptc", "semeval2023"] | None,
-        Query(deprecated=True, description="Old name of `taxonomy`; removed in the next release."),
-    ] = None,
+    taxonomy: Annotated[Taxonomy, Query()] = Taxonomy.PTC,
 ) -> list[TechniqueOut]:
-    taxonomy = scheme or taxonomy
     return [
         TechniqueOut(
             id=t.id,
@@ -196,7 +191,7 @@ async def list_techniques(
             colour=t.colour,
             category=t.category,
         )
-        for t in techniques.techniques(Taxonomy(taxonomy))
+        for t in techniques.techniques(taxonomy)
     ]
 
 

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from proplens import __version__
 from proplens.render.view import technique_css
 from proplens.store import Store
+from proplens.techniques import Taxonomy
 from proplens.web import api, views
 from proplens.web.security import (
     BodyLimitMiddleware,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
     )
     environment = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    environment.globals["taxonomies"] = list(Taxonomy)
     app.state.templates = Jinja2Templates(env=environment)
     app.include_router(api.router)
     app.include_router(views.router)

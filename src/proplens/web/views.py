@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from proplens import techniques
+from proplens._extras import installed
 from proplens.io.jsonl import analysis_to_dict
 from proplens.io.ptc import technique_lines
 from proplens.render.html import LIMITS_NOTE, render_html, report_context
@@ -24,7 +25,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
-FORM_TAXONOMIES = (Taxonomy.PTC.value, Taxonomy.SEMEVAL2023.value)
 
 
 def _page(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
@@ -74,7 +74,7 @@ async def analyse_form(
             _form_context(request, form, "The form expired; please submit it again."),
             status=403,
         )
-    if taxonomy not in FORM_TAXONOMIES:
+    if taxonomy not in set(Taxonomy):
         return _page(
             request,
             "analyze.html.j2",
@@ -282,7 +282,8 @@ async def corpus_page(request: Request) -> HTMLResponse:
 
     _, report, _ = await asyncio.to_thread(_corpus_report, request)
     view = report_view(report) if report is not None else None
-    return _page(request, "corpus.html.j2", {"active": "corpus", "report": view})
+    charts = installed("matplotlib")
+    return _page(request, "corpus.html.j2", {"active": "corpus", "report": view, "charts": charts})
 
 
 @router.get("/corpus/{plot}.svg")
@@ -291,6 +292,8 @@ async def corpus_plot(request: Request, plot: str) -> Response:
 
     if plot not in PLOTS:
         raise HTTPException(404, "no such plot")
+    if not installed("matplotlib"):
+        raise HTTPException(404, "charts need the plots extra: pip install 'proplens[plots]'")
     _, report, pictures = await asyncio.to_thread(_corpus_report, request)
     if report is None:
         raise HTTPException(404, "no corpus analyses yet")
