@@ -169,7 +169,8 @@ class Detector:
         self.prefix, self.suffix = special_tokens(tokenizer)
 
     def with_operating_point(self, **changes: Any) -> Detector:
-        """The same model with another threshold / max_gap / secondary (shares the loaded encoder)."""
+        """The same model with other `ModelInfo` decoding or reporting fields (threshold, peak, max_gap,
+        secondary, min_score, calibration, ...); it shares the loaded encoder."""
         return Detector(
             self.tokenizer, self.encoder, self.head, replace(self.info, **changes), batch_size=self.batch_size
         )
