@@ -58,9 +58,25 @@ def test_url_fetching_refuses_private_addresses_by_default(client) -> None:  # t
     for url in ("http://127.0.0.1:9/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"):
         response = client.post("/api/v1/analyze", json={"url": url})
         assert response.status_code == 400, url
-        assert "refused" in response.json()["detail"]
+        detail = response.json()["detail"]
+        assert "refused" in detail and "--allow-private-urls" in detail
+        assert detail.count(url) == 1 and "cannot fetch" not in detail  # said once, and why
     other_scheme = client.post("/api/v1/analyze", json={"url": "file:///etc/passwd"})
     assert other_scheme.status_code == 422 and "url" in other_scheme.json()["detail"]
+
+
+def test_a_body_that_is_not_a_json_object_is_told_what_to_send(client) -> None:  # type: ignore[no-untyped-def]
+    """curl's default (a form content type), no body, or broken JSON: the answer says what to send."""
+    for body, headers in (
+        (b'{"text": "hello"}', {}),
+        (b"text=hello", {"content-type": "application/x-www-form-urlencoded"}),
+        (b"", {"content-type": "application/json"}),
+        (b"{bad", {"content-type": "application/json"}),
+        (b'["text"]', {"content-type": "application/json"}),
+    ):
+        response = client.post("/api/v1/analyze", content=body, headers=headers)
+        assert response.status_code == 422, body
+        assert "Content-Type: application/json" in response.json()["detail"], body
 
 
 def test_techniques_and_health(client) -> None:  # type: ignore[no-untyped-def]

@@ -68,9 +68,9 @@ def non_public_reason(text: str) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and (inner := _embedded_ipv4(address)) is not None:
         address = inner
     if address.is_multicast:
-        return f"a multicast address ({address})"
+        return "a multicast address"
     if not address.is_global:
-        return f"a non-public address ({address})"
+        return "a non-public address"
     return None
 
 
@@ -101,9 +101,15 @@ def check_public_address(url: str) -> None:
     except (socket.gaierror, UnicodeError, ValueError):
         raise FormatError(url, f"cannot resolve host {host!r}") from None
     for info in infos:
-        reason = non_public_reason(str(info[4][0]))
+        address = str(info[4][0])
+        reason = non_public_reason(address)
         if reason:
-            raise FormatError(url, f"refused: {host} is {reason}; fetching it is not allowed here")
+            named = host.strip("[]") if host.strip("[]") == address else f"{host} ({address})"
+            raise FormatError(
+                url,
+                f"refused: {named} is {reason}; this server fetches public addresses only "
+                "(`proplens serve --allow-private-urls` lets it fetch the others, for intranet use)",
+            )
 
 
 def fetch(
@@ -164,6 +170,8 @@ def _fetch(
             raise FormatError(url, f"more than {limits.max_redirects} redirects")
     except httpx.TimeoutException:
         raise FormatError(url, f"no complete answer within {limits.timeout:g} s") from None
+    except FormatError:
+        raise  # already says what went wrong, and names the URL once
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
         raise FormatError(url, f"cannot fetch: {error}") from None
 

@@ -155,6 +155,13 @@ def _validation_message(error: RequestValidationError) -> str:
     """The first few problems of an invalid request in one line (150,000 unknown keys give one line, not
     a 6 MB answer)."""
     problems = error.errors()
+    whole_body = [p for p in problems if tuple(p.get("loc", ())) == ("body",)]
+    if whole_body or any(p.get("type") == "json_invalid" for p in problems):
+        return (
+            "send a JSON object with the header Content-Type: application/json, for example "
+            '{"text": "The article..."} or {"url": "https://..."}'
+            + ("" if whole_body else f" ({problems[0].get('ctx', {}).get('error', 'invalid JSON')})")
+        )
     parts = []
     for problem in problems[:_SHOWN_PROBLEMS]:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")[:100]
