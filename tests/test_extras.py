@@ -77,6 +77,7 @@ def test_a_feature_whose_extra_is_missing_says_which_to_install(tmp_path: Path) 
     for args, extra in (
         (["batch", tmp_path / "in", tmp_path / "out", "--no-entities"], "parquet"),
         (["batch", tmp_path / "in", tmp_path / "out2", "--engine", "ray"], "ray"),
+        (["train", "--data", tmp_path, "--out", tmp_path / "run"], "train"),
     ):
         result = without_extras(*args)
         assert result.returncode == 1, (args, result.stderr)

@@ -21,7 +21,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from proplens.errors import ModelError, ProplensError
+from proplens._extras import require
+from proplens.errors import ProplensError
 
 __all__ = [
     "DB_HELP",
@@ -118,11 +119,11 @@ def print_json(payload: Any) -> None:
 
 
 def training(name: str) -> Any:
-    """A function of proplens.models.training, or a clean error when the train extra is missing."""
-    try:
-        from proplens.models import training as module
-    except ImportError as error:
-        raise ModelError(f"needs the train extra (pip install 'proplens[train]'): {error}") from None
+    """A function of proplens.models.training, or `MissingExtra` naming the train extra."""
+    for package in ("torch", "transformers", "onnx"):
+        require(package, "train")
+    from proplens.models import training as module
+
     return getattr(module, name)
 
 
