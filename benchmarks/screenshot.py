@@ -1,6 +1,6 @@
 """Screenshots of what users see, made from the project's own example texts: the result page at 375 and
-1280 px (first highlight focused, tooltip open), the corpus page (after ingesting and analysing
-``examples/demo-corpus.jsonl``) and page 1 of the HTML report as printed ("Save as PDF").
+1280 px (first highlight focused, tooltip open), the corpus, history and about pages at both widths (after
+ingesting and analysing ``examples/demo-corpus.jsonl``) and page 1 of the HTML report as printed.
 
 Starts ``proplens serve`` (throwaway database) and drives headless Chromium.
 
@@ -55,10 +55,12 @@ def main() -> None:
                 marks.nth(1 if marks.count() > 1 else 0).focus()
             page.screenshot(path=str(out / f"web-result-{width}.png"), full_page=width == 1280)
             print(f"{result_url} at {width} px: {marks.count()} highlighted segments")
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(base + "/corpus")
-        page.wait_for_timeout(1500)  # the plots
-        page.screenshot(path=str(out / "web-corpus-1280.png"), full_page=True)
+        for name in ("corpus", "history", "about"):
+            for width, height in ((1280, 900), (375, 812)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{base}/{name}")
+                page.wait_for_load_state("networkidle")  # the plots
+                page.screenshot(path=str(out / f"web-{name}-{width}.png"), full_page=True)
         with tempfile.TemporaryDirectory() as folder:
             report = Path(folder) / "report.html"
             subprocess.run(

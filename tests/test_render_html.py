@@ -143,3 +143,12 @@ def test_the_headline_is_shown_once_as_the_texts_first_line() -> None:
     assert '<span class="headline">Mayor lies again</span>' in page
     other = render_html([Analysis(Article("h", "Body only.", title="A separate title"), ())])
     assert "<h2>A separate title</h2>" in other
+
+
+def test_a_shared_report_names_a_local_file_without_its_folders() -> None:
+    from proplens.render.html import shown_origin
+
+    page = render_html([_analysis()], origins=["/home/ana/investigations/source-x/stone.txt"])
+    assert "stone.txt" in page and "/home/ana" not in page and "investigations" not in page
+    assert shown_origin("https://example.com/news/a?b=1") == "https://example.com/news/a?b=1"
+    assert shown_origin("feeds/news.jsonl#3") == "news.jsonl#3" and shown_origin(None) is None

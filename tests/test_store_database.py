@@ -59,6 +59,21 @@ def test_recent_is_newest_first_with_paging(store: Store) -> None:
     assert [r.id for r in store.recent(limit=2, offset=4)] == [ids[0]]
 
 
+def test_history_lists_a_repeated_analysis_once_at_its_newest(store: Store) -> None:
+    """A form sent twice or a page reloaded: the same text, model and outcome is one row that counts them.
+    The same text with another outcome (another model, another score) stays a row of its own."""
+    from dataclasses import replace
+
+    repeats = [store.save(_analysis(1)) for _ in range(3)]
+    other_model = store.save(replace(_analysis(1), model="proplens-detector-5.1"))
+    other_score = store.save(_analysis(2))
+    assert store.count() == 3
+    listed = store.recent()
+    assert [r.id for r in listed] == [other_score, other_model, repeats[-1]]
+    assert [r.times for r in listed] == [1, 1, 3]
+    assert all(store.get(i) is not None for i in repeats)  # every permalink still works
+
+
 def test_concurrent_writers_lose_nothing(store: Store) -> None:
     def write(batch: int) -> None:
         for n in range(10):

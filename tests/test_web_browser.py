@@ -111,7 +111,16 @@ def test_every_page_and_the_report_fit_the_screen(
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways by {overflow} px at {width} px"
-    page.goto(f"{live_server}/a/{stored['id']}")  # on a phone the figures and the legend come before the text
+    for path, table in (("/about", ".technique-list"), ("/history", "table.history")):
+        page.goto(live_server + path)  # these tables fit whole, with nothing hidden to the right
+        hidden = page.evaluate(
+            f"(() => {{ const box = document.querySelector('{table}').parentElement;"
+            " return box.scrollWidth - box.clientWidth; })()"
+        )
+        assert hidden <= 0, f"{path}: {table} hides {hidden} px at {width} px"
+    page.goto(f"{live_server}/a/{stored['id']}")
+    position = page.evaluate("getComputedStyle(document.querySelector('.controls')).position")
+    assert position == ("static" if width < 520 else "sticky")  # on a phone the bar does not cover the text  # on a phone the figures and the legend come before the text
     figures = page.locator(".figures").bounding_box()
     legend = page.locator(".controls").bounding_box()
     text = page.locator(".analysis .text").bounding_box()

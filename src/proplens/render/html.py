@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
@@ -50,6 +51,14 @@ def _confidence(score: Any, technique_score: Any) -> str:
     if technique_score is None:
         return f"{score:.0%}"
     return f"{score:.0%} · technique {technique_score:.0%}"
+
+
+def shown_origin(origin: str | None) -> str | None:
+    """Where an article came from, as a shared report may show it: a URL whole, a local file by its name
+    only (a report sent to others must not reveal the folders of the machine that made it)."""
+    if not origin or origin.startswith(("http://", "https://")):
+        return origin
+    return PurePath(origin).name or origin
 
 
 def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: str = "a1") -> dict[str, Any]:
@@ -117,7 +126,7 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
         "anchor": anchor,
         "title": analysis.article.title or analysis.article.id,
         "title_in_text": headline_end > 0,
-        "origin": origin or analysis.article.url,
+        "origin": shown_origin(origin or analysis.article.url),
         "score": f"{figures.get('propaganda_score', 0.0):.0f}",
         "span_count": len(spans),
         "density": f"{figures.get('spans_per_1000_words', 0.0):.1f}",

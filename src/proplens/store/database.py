@@ -90,6 +90,9 @@ class AnalysisSummary:
     propaganda_score: float
     spans: int
     model: str | None
+    times: int = 1
+    """How many analyses this row stands for: the same text analysed again with the same outcome (a page
+    reloaded, a form sent twice) is listed once, at its newest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +172,12 @@ class Store:
             )
 
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[AnalysisSummary]:
-        """Newest analyses first."""
+        """Newest analyses first, each repeated analysis (same text, model, taxonomy and outcome) once."""
+        newest = _repeats()
         query = (
-            select(AnalysisRow, ArticleRow.title, ArticleRow.external_id, ArticleRow.url)
+            select(AnalysisRow, ArticleRow.title, ArticleRow.external_id, ArticleRow.url, newest.c.times)
             .join(ArticleRow)
+            .join(newest, AnalysisRow.id == newest.c.id)
             .order_by(AnalysisRow.created_at.desc(), AnalysisRow.id)
             .limit(limit)
             .offset(offset)
@@ -187,9 +192,15 @@ class Store:
                     row.propaganda_score,
                     row.spans,
                     row.model,
+                    int(times),
                 )
-                for row, title, external_id, url in session.execute(query)
+                for row, title, external_id, url, times in session.execute(query)
             ]
+
+    def count(self) -> int:
+        """How many rows `recent` lists in all (repeated analyses once)."""
+        with self.session() as session:
+            return int(session.scalar(select(func.count()).select_from(_repeats())) or 0)
 
     # -- corpus -----------------------------------------------------------------------------------------
 
@@ -329,10 +340,6 @@ class Store:
             for article_key, document in session.execute(query):
                 yield CorpusAnalysis(article_key, analysis_from_dict(json.loads(document)))
 
-    def count(self) -> int:
-        with self.session() as session:
-            return int(session.scalar(select(func.count()).select_from(AnalysisRow)) or 0)
-
     def ping(self) -> bool:
         """Whether the database answers."""
         try:
@@ -437,3 +444,27 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; everything stored is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _repeats() -> Any:
+    """A subquery: for each group of analyses of the same text (its normalised hash) by the same model in
+    the same taxonomy with the same outcome (spans and score), the newest one's id and the group's size."""
+    group = (
+        ArticleRow.content_hash,
+        AnalysisRow.model,
+        AnalysisRow.taxonomy,
+        AnalysisRow.spans,
+        AnalysisRow.propaganda_score,
+    )
+    ranked = (
+        select(
+            AnalysisRow.id,
+            func.row_number()
+            .over(partition_by=group, order_by=(AnalysisRow.created_at.desc(), AnalysisRow.id))
+            .label("rank"),
+            func.count().over(partition_by=group).label("times"),
+        )
+        .join(ArticleRow)
+        .subquery()
+    )
+    return select(ranked.c.id, ranked.c.times).where(ranked.c.rank == 1).subquery()

@@ -218,6 +218,7 @@ async def history_page(request: Request, page: Annotated[int, Query(ge=1, le=1_0
             "created": r.created_at.strftime("%Y-%m-%d %H:%M"),
             "score": f"{r.propaganda_score:.0f}",
             "spans": r.spans,
+            "times": r.times,
         }
         for r in rows
     ]
