@@ -120,7 +120,8 @@ def test_every_page_and_the_report_fit_the_screen(
         assert hidden <= 0, f"{path}: {table} hides {hidden} px at {width} px"
     page.goto(f"{live_server}/a/{stored['id']}")
     position = page.evaluate("getComputedStyle(document.querySelector('.controls')).position")
-    assert position == ("static" if width < 520 else "sticky")  # on a phone the bar does not cover the text  # on a phone the figures and the legend come before the text
+    assert position == ("static" if width < 520 else "sticky")  # on a phone the bar does not cover the text
+    # on a phone the figures and the legend come before the text
     figures = page.locator(".figures").bounding_box()
     legend = page.locator(".controls").bounding_box()
     text = page.locator(".analysis .text").bounding_box()
