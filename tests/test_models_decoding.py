@@ -163,3 +163,40 @@ def test_viterbi_input_checks() -> None:
     assert viterbi_spans("", [], [], [], bias=1.0) == []
     with pytest.raises(ValueError, match="begin probabilities"):
         viterbi_spans("a b", [(0, 1), (2, 3)], [0.5, 0.5], [0.5], bias=1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "completed"),
+    [
+        ("Enough is enough: vote them out!", "vote them", "vote them out"),
+        ("They will “take back control” now", "take back", "take back control"),
+        ("Cheats, every one of them, and liars.", "every one of", "every one of them"),
+        ("The traitors won\nagain today", "The traitors", "The traitors won"),  # a line break ends it
+        ("vote them out of office!", "vote them", "vote them"),  # two words short: unchanged
+        ("vote them out", "vote them", "vote them out"),  # the end of the text is a clause end
+        ("Shame!\nNext", "Shame!", "Shame!"),  # a span that ends on punctuation is complete
+        ("a 2019 vote for them 42.", "vote for them", "vote for them"),  # a number is not a word
+    ],
+)
+def test_a_span_one_word_short_of_its_clause_end_takes_that_word_in(
+    text: str, fragment: str, completed: str
+) -> None:
+    from proplens.models.decoding import complete_clause_end
+
+    start = text.index(fragment)
+    assert text[start : complete_clause_end(text, start, start + len(fragment))] == completed
+
+
+def test_clause_completion_looks_only_a_little_ahead() -> None:
+    from proplens.models.decoding import complete_clause_end
+
+    text = "vote them " + "x" * 200 + "!"
+    assert complete_clause_end(text, 0, 9) == 9  # the next word runs past the look-ahead: no clause end seen
+
+
+def test_viterbi_completes_clause_ends_only_when_asked() -> None:
+    text = "Enough is enough: vote them out!"
+    spans = [0.05, 0.05, 0.05, 0.05, 0.9, 0.9, 0.1, 0.05]
+    begins = [0.01, 0.01, 0.01, 0.01, 0.8, 0.1, 0.01, 0.01]
+    assert _viterbi(text, spans, begins, bias=0.0) == ["vote them"]
+    assert _viterbi(text, spans, begins, bias=0.0, complete=True) == ["vote them out"]

@@ -17,6 +17,12 @@ precision by the number of predicted spans, so fragments are costly). Then, each
 
 Spans are finally snapped outwards to whole words, so a span never starts or ends inside a word.
 
+- **Clause ends** (`complete`): a span that stops one word short of the end of its clause (a comma, a
+  sentence end, a closing quote or bracket, a line break) takes that word in: "vote them" becomes "vote them
+  out" before "!". Measured on dev with version 5.1: SI F1 0.4443 -> 0.4455 (precision 0.3811 -> 0.3807,
+  recall 0.5325 -> 0.5368); completing two words (0.4448) or the start of a clause as well (0.4420) did
+  worse in a first trial, so neither is done.
+
 `viterbi_spans` decodes the same probabilities differently, and better on dev (see the model card): the most
 probable *valid* BIO sequence (I never follows O; after a line break or sentence end only B or O), with
 `bias` added to the log-probabilities of B and I (the tagger is trained on text that is 90% O, so its
@@ -30,7 +36,7 @@ import math
 import re
 from collections.abc import Sequence
 
-__all__ = ["END_WORDS", "decode_spans", "snap_to_words", "trim_span", "viterbi_spans"]
+__all__ = ["END_WORDS", "complete_clause_end", "decode_spans", "snap_to_words", "trim_span", "viterbi_spans"]
 
 END_WORDS = frozenset(
     [
@@ -87,6 +93,7 @@ def decode_spans(
     split: float | None = None,
     cross: float | None = None,
     trim: bool = False,
+    complete: bool = False,
 ) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` spans, where score is the mean span probability of the span's tokens.
 
@@ -119,7 +126,7 @@ def decode_spans(
                 runs[-1].append(index)
                 continue
         runs.append([index])
-    return _spans_of_runs(text, offsets, probabilities, runs, peak=peak, trim=trim)
+    return _spans_of_runs(text, offsets, probabilities, runs, peak=peak, trim=trim, complete=complete)
 
 
 def _spans_of_runs(
@@ -130,8 +137,10 @@ def _spans_of_runs(
     *,
     peak: float | None,
     trim: bool,
+    complete: bool = False,
 ) -> list[tuple[int, int, float]]:
-    """Token runs -> character spans: the peak rule, trimming, snapping to words, merging runs that meet."""
+    """Token runs -> character spans: the peak rule, trimming, snapping to words, completing clause ends,
+    merging runs that meet."""
     spans: list[tuple[int, int, float]] = []
     for found in runs:
         run = found
@@ -141,6 +150,8 @@ def _spans_of_runs(
         if trim:
             start, end = trim_span(text, start, end)
             run = [i for i in run if offsets[i][0] < end and offsets[i][1] > start] or run
+        if complete:
+            end = complete_clause_end(text, start, end)
         if end <= start:
             continue
         score = sum(probabilities[i] for i in run) / len(run)
@@ -161,6 +172,7 @@ def viterbi_spans(
     begin_penalty: float = 0.0,
     peak: float = 0.0,
     trim: bool = True,
+    complete: bool = False,
 ) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` spans of the most probable valid BIO sequence; score: mean span probability."""
     if not (len(offsets) == len(probabilities) == len(begin_probabilities)):
@@ -205,7 +217,7 @@ def viterbi_spans(
             current.append(index)
         else:
             current = None
-    return _spans_of_runs(text, offsets, probabilities, runs, peak=peak, trim=trim)
+    return _spans_of_runs(text, offsets, probabilities, runs, peak=peak, trim=trim, complete=complete)
 
 
 def _emissions(span: float, begin: float, bias: float) -> tuple[float, float, float]:
@@ -232,6 +244,23 @@ def _sentence_boundary(text: str, left_end: int, right_start: int) -> bool:
     if "\n" in gap:
         return True
     return bool(gap) and gap.isspace() and left_end > 0 and text[left_end - 1] in _SENTENCE_END
+
+
+_LAST_WORD_OF_CLAUSE = re.compile(
+    r"[ \t]+[^\W\d_][\w'\u2019-]*(?=[ \t]*(?:[\n.!?;:,\u2026\"\u201d\u2019)\]]|$))"
+)
+
+
+def complete_clause_end(text: str, start: int, end: int) -> int:
+    """`end`, moved past the one word that separates it from the end of its clause, if that is all there
+    is (see the module docstring). Looks at most 80 characters ahead: linear in the text."""
+    if start >= end or end >= len(text) or not text[end - 1].isalnum():
+        return end
+    ahead = text[end : end + 80]
+    word = _LAST_WORD_OF_CLAUSE.match(ahead)
+    if word is None or (word.end() == len(ahead) and end + len(ahead) < len(text)):
+        return end  # no clause end in reach ("$" matched only where the look-ahead was cut)
+    return end + word.end()
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -73,6 +73,8 @@ class ModelInfo:
     """A span runs across a line break or sentence end only if both sides reach this (None: always)."""
     trim: bool = False
     """Spans do not end on function words or stray punctuation (see models/decoding.py)."""
+    complete_ends: bool = False
+    """A span one word short of its clause's end takes that word in (see models/decoding.py)."""
     decoder: str = "threshold"
     """"threshold": runs of tokens above `threshold` (`decode_spans`); "viterbi": the most probable valid
     BIO sequence (`viterbi_spans`, with `viterbi_bias`, `begin_penalty` and `peak`)."""
@@ -273,6 +275,7 @@ class Detector:
                 begin_penalty=self.info.begin_penalty,
                 peak=peak,
                 trim=self.info.trim,
+                complete=self.info.complete_ends,
             )
         else:
             if threshold is None:
@@ -291,6 +294,7 @@ class Detector:
                 split=self.info.split,
                 cross=self.info.cross,
                 trim=self.info.trim,
+                complete=self.info.complete_ends,
             )
         if not self.info.span_calibration:
             return spans
@@ -313,9 +317,18 @@ class Detector:
         text, offsets = encoded.article.text, encoded.tokens.offsets
         probabilities = encoded.span_probabilities.tolist()
         begins = encoded.begin_probabilities.tolist()
-        penalty, trim = self.info.begin_penalty, self.info.trim
+        penalty, trim, complete = self.info.begin_penalty, self.info.trim, self.info.complete_ends
         found, extra = (
-            viterbi_spans(text, offsets, probabilities, begins, bias=bias, begin_penalty=penalty, trim=trim)
+            viterbi_spans(
+                text,
+                offsets,
+                probabilities,
+                begins,
+                bias=bias,
+                begin_penalty=penalty,
+                trim=trim,
+                complete=complete,
+            )
             for bias in (self.info.viterbi_bias, self.info.candidate_bias)
         )
         found = sorted(found + _not_overlapping(extra, found))
