@@ -21,7 +21,7 @@ from tests.conftest import EXAMPLES
 
 TEXT = (
     "Senator Jane Miller attacked the plan.\n\n"
-    "Miller called the mayor a corrupt clown and a liar. The plan is fine.\n"
+    "Miller is a corrupt clown and a liar, says the mayor. The plan is fine.\n"
     "Nobody will stop this disaster!"
 )
 
@@ -85,7 +85,7 @@ def test_figures_of_a_hand_counted_article() -> None:
         _span("a corrupt clown and a liar", "Loaded_Language"),
     )
     found = figures(Analysis(Article("1", TEXT), spans))
-    words = 6 + 14 + 5  # "Senator ... plan" / "Miller ... fine" / "Nobody ... disaster"
+    words = 6 + 15 + 5  # "Senator ... plan" / "Miller ... fine" / "Nobody ... disaster"
     assert found["words"] == words
     assert found["spans"] == 2
     assert found["characters_covered"] == len("a corrupt clown and a liar")  # nested: counted once
@@ -103,7 +103,7 @@ def test_key_sentences_rank_by_distinct_techniques() -> None:
     sentences = nlp.sentences(TEXT)
     assert [TEXT[s:e] for s, e in sentences] == [
         "Senator Jane Miller attacked the plan.",
-        "Miller called the mayor a corrupt clown and a liar.",
+        "Miller is a corrupt clown and a liar, says the mayor.",
         "The plan is fine.",
         "Nobody will stop this disaster!",
     ]

@@ -151,6 +151,18 @@ CASES: list[tuple[str, str, str, str | None]] = [
         N,
         "Stella Grant",
     ),
+    # whoever says it is not its target
+    ("“They are traitors,” said Ivo Marsh.", "traitors", N, None),
+    ("Professor Alan Hartley, a respected economist, says the plan is madness.", "madness", L, None),
+    ("Ruth Kamara said that Tom Hale is a corrupt crook.", "a corrupt crook", N, "Tom Hale"),
+    ("According to Ruth Kamara, the scheme is a disgrace.", "a disgrace", L, None),
+    # streets and places are not people
+    (
+        "Can we trust a council that cannot even fix the potholes on Mill Lane?",
+        "Can we trust a council",
+        D,
+        None,
+    ),
     # nobody named
     ("These greedy bureaucrats will ruin everything.", "greedy bureaucrats", N, None),
     ("What a disgrace this whole affair is.", "What a disgrace", L, None),
@@ -180,11 +192,33 @@ def test_target_accuracy() -> None:
     assert accuracy >= 0.85, f"accuracy {accuracy:.0%}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("index", range(len(CASES)))
-def test_each_case(index: int) -> None:
-    """One line per case in the test report, so a regression names its sentence (not required to pass:
-    the accuracy test above is the gate)."""
-    sentence, fragment, technique, expected = CASES[index]
-    got = _target(sentence, fragment, technique)
-    if _normal(got) != _normal(expected):
-        pytest.xfail(f"{got!r} instead of {expected!r}")
+KNOWN_MISSES = {
+    "Corrupt Governor Mills signed the order at midnight.",  # a titled name the recogniser misses
+    "Marsh the Liar strikes again, wrote one columnist.",  # the nickname is taken as the name
+    "Governor Mills has become, Peter Ng argues, a pathological liar.",  # no target (not the speaker)
+}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=pytest.mark.xfail(strict=True)) if case[0] in KNOWN_MISSES else case
+        for case in CASES
+    ],
+    ids=[case[0][:40] for case in CASES],
+)
+def test_each_case(case: tuple[str, str, str, str | None]) -> None:
+    """One line per case, so a regression names its sentence; a known miss that starts to pass fails too
+    (strict), so the list above stays true."""
+    sentence, fragment, technique, expected = case
+    assert _normal(_target(sentence, fragment, technique)) == _normal(expected)
+
+
+def test_a_place_the_small_model_calls_a_person_is_a_place() -> None:
+    from proplens.nlp import parse
+
+    text = "The corrupt councillors in Bramwell ignore the potholes on Mill Lane and Hale Road."
+    _, _, entities = parse(text, sentences(text))[0]
+    kinds = {e.text: e.kind for e in entities}
+    assert kinds.get("Bramwell") == "GPE"
+    assert "Mill Lane" not in kinds and "Hale Road" not in kinds  # streets: facilities, never targets

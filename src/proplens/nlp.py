@@ -109,12 +109,34 @@ def parse(text: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, Any, 
     parsed = []
     for (offset, _), doc in zip(kept, _pipeline().pipe(defused(text[a:b]) for a, b in kept), strict=True):
         found = [
-            Entity(offset + e.start_char, offset + e.end_char, e.label_, e.text)
+            Entity(offset + e.start_char, offset + e.end_char, kind, e.text)
             for e in doc.ents
-            if e.label_ in ENTITY_KINDS
+            if (kind := _kind(e)) in ENTITY_KINDS
         ]
         parsed.append((offset, doc, found))
     return parsed
+
+
+_PLACE_WORDS = frozenset(
+    [
+        *("lane", "street", "road", "avenue", "square", "way", "drive", "boulevard", "park", "bridge"),
+        *("place", "terrace", "close", "crescent"),
+    ]
+)
+_AT_A_PLACE = frozenset(["in", "at", "across", "near", "outside", "around", "throughout"])
+
+
+def _kind(entity: Any) -> str:
+    """The entity's type, with two corrections of the small model's common slips: a name ending in a
+    street word ("Mill Lane", "Hale Road") is a facility (never a target), and a lone name the model calls
+    a person right after "in", "at", "across", ... ("in Bramwell") is a place."""
+    label = str(entity.label_)
+    if label in ("PERSON", "ORG") and len(entity) > 1 and entity[-1].lower_ in _PLACE_WORDS:
+        return "FAC"
+    after = entity.doc[entity.start - 1].lower_ if entity.start > 0 else ""
+    if label == "PERSON" and len(entity) == 1 and after in _AT_A_PLACE:
+        return "GPE"
+    return label
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -12,6 +12,10 @@ named entity by the first rule that applies, each named in the result's `how`:
   ("Velmar's rogue regime", "violators of Velmar's army"), or lists examples ("dictators like Viktor Lang");
 - ``subject``: it says what someone did ("Tom Hale lied again");
 - ``nearest``: none of the above — the nearest name in the sentence, a guess, shown as such.
+
+Whoever says the fragment is never its target: the subject of a verb of saying that governs it ("Peter Ng
+argues", "said Ivo Marsh", "wrote one columnist") and the one "in the words of" whom it is said are left
+out of every rule, the guess included.
 """
 
 from __future__ import annotations
@@ -29,6 +33,25 @@ GUESS = "nearest"
 """The `how` of an attachment that the sentence's structure does not support."""
 
 _SUBJECTS = ("nsubj", "nsubjpass")
+_SAYING_VERBS = [
+    *("say", "tell", "claim", "insist", "argue", "add", "write", "declare", "warn", "allege", "assert"),
+    *("state", "maintain", "suggest", "complain", "charge", "accuse", "call", "describe", "brand"),
+    *("label", "dub", "tweet", "post"),
+]
+_IRREGULAR = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"]}
+_SAYING = frozenset(
+    form
+    for verb in _SAYING_VERBS
+    for form in (
+        verb,
+        verb + ("es" if verb.endswith(("sh", "ss")) else "s"),
+        verb + ("d" if verb.endswith("e") else "ed"),
+        (verb[:-1] if verb.endswith("e") else verb) + "ing",
+        *_IRREGULAR.get(verb, []),
+    )
+)
+"""Forms of the verbs that introduce someone's words (the pipeline has no lemmatiser): their subject
+speaks, and is not the target."""
 _PREDICATES = ("attr", "acomp", "oprd", "xcomp")
 
 
@@ -47,11 +70,36 @@ def attach(span: Span, doc: Any, offset: int, entities: Sequence[Entity]) -> Att
         return Attachment((heads or inside)[0], "inside")
     if not tokens:
         return _nearest(span, entities)
+    speakers = {e for t in _speakers(tokens) if (e := _entity_of(t, entities, offset)) is not None}
     for how, token in _candidates(tokens):
         entity = _entity_of(token, entities, offset)
-        if entity is not None:
+        if entity is not None and entity not in speakers:
             return Attachment(entity, how)
-    return _nearest(span, entities)
+    return _nearest(span, [e for e in entities if e not in speakers])
+
+
+def _speakers(tokens: Sequence[Any]) -> list[Any]:
+    """Who says the fragment: the subjects of the verbs of saying above it in the parse (not the ones it
+    is part of), and X of "in the words of X" / "according to X" beside it."""
+    inside = {t.i for t in tokens}
+    found = []
+    for head in _heads(tokens):
+        for ancestor in [head, *head.ancestors]:
+            # the verb above the fragment, or one set beside it ("X has become, Peter Ng argues, a liar")
+            saying = [ancestor, *(c for c in ancestor.children if c.dep_ in ("parataxis", "advcl"))]
+            for verb in saying:
+                if verb.lower_ in _SAYING and verb.i not in inside:
+                    found += [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside]
+            for child in ancestor.children:  # "in the words of Ruth Kamara", "according to Ruth Kamara"
+                if child.dep_ == "prep" and child.i not in inside:
+                    found += [
+                        w
+                        for w in child.subtree
+                        if w.dep_ == "pobj"
+                        and w.head.dep_ == "prep"
+                        and (w.head.head.lower_ in ("words", "view") or w.head.head.lower_ == "according")
+                    ]
+    return found
 
 
 def _heads(tokens: Sequence[Any]) -> list[Any]:
