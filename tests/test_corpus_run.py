@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from proplens.corpus.run import run_corpus
 from proplens.document import Article
@@ -102,12 +101,15 @@ def test_a_batch_another_run_stored_first_is_skipped(tmp_path: Path) -> None:
     assert _analyses(store) == (3, 3)
 
 
-def test_an_integrity_fault_that_is_not_a_rival_run_stops_with_one_error(tmp_path: Path) -> None:
+def test_an_integrity_fault_that_is_not_a_rival_run_stops_with_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row the database refuses (here: an analysis without its document) inside the store's own
+    transaction: the run stops with one StoreError, as the store translates it."""
+    from proplens.store import database
+
     store = _corpus(tmp_path / "c.db", 2)
-
-    def broken(batch):  # type: ignore[no-untyped-def]
-        raise IntegrityError("INSERT", {}, Exception("NOT NULL constraint failed: analyses.document"))
-
-    store.save_corpus_batch = broken  # type: ignore[method-assign]
-    with pytest.raises(StoreError, match="NOT NULL constraint failed"):
+    values = database._analysis_values
+    monkeypatch.setattr(database, "_analysis_values", lambda *a, **k: {**values(*a, **k), "document": None})
+    with pytest.raises(StoreError, match="IntegrityError: NOT NULL constraint failed"):
         run_corpus(store, batch_size=2, entities=False)

@@ -92,3 +92,28 @@ def test_bad_urls_are_store_errors(tmp_path: Path) -> None:
         Store("not a url")
     with pytest.raises(StoreError, match="cannot"):
         Store(f"postgresql://nobody:nothing@127.0.0.1:1/{uuid.uuid4().hex}")
+
+
+def test_every_store_method_fails_as_a_store_error_without_the_article_text(tmp_path: Path) -> None:
+    import sqlite3
+
+    from proplens.store import Store as FreshStore
+
+    store = FreshStore(f"sqlite:///{tmp_path / 'x.db'}")
+    with sqlite3.connect(tmp_path / "x.db") as connection:
+        connection.executescript("DROP TABLE analyses; DROP TABLE articles;")
+    calls = {
+        "save": lambda: store.save(_analysis()),
+        "recent": lambda: store.recent(),
+        "count": lambda: store.count(),
+        "add_articles": lambda: store.add_articles([Article("s", "The secret plan of the treasurer.")]),
+        "corpus_analyses": lambda: list(store.corpus_analyses("m")),
+        "count_pending": lambda: store.count_pending("m"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(StoreError) as caught:
+            call()
+        message = str(caught.value)
+        assert "OperationalError" in message and "no such table" in message, name
+        assert "secret plan" not in message and "Mayor Bob" not in message and "\n" not in message, name
+    assert store.ping()  # the server answers: only its tables are gone

@@ -121,3 +121,31 @@ def test_every_fragment_reaches_the_minimum_score_asked_for(client) -> None:  # 
         assert all(s["score"] >= minimum and 0 < s["technique_score"] <= 1 for s in spans)
         counts.append(len({(s["start"], s["end"]) for s in spans}))
     assert counts == sorted(counts) and counts[-1] > counts[0]
+
+
+def test_a_failing_database_is_a_503_with_a_plain_message(web_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The tables vanish behind the server's back: every path that touches the store answers 503 with a
+    message that names neither the database nor any SQL, and the server stays up."""
+    import sqlite3
+
+    from proplens.store import Store
+
+    app, client = web_app
+    broken = Store(f"sqlite:///{tmp_path / 'broken.db'}")
+    with sqlite3.connect(tmp_path / "broken.db") as connection:
+        connection.executescript("DROP TABLE analyses; DROP TABLE articles;")
+    kept, app.state.store = app.state.store, broken
+    try:
+        for response in (
+            client.post("/api/v1/analyze", json={"text": "The corrupt mayor lied again."}),
+            client.get("/api/v1/analyses/0123456789abcdef"),
+            client.get("/history"),
+            client.get("/a/0123456789abcdef"),
+        ):
+            assert response.status_code == 503, response.text
+            assert "not available right now" in response.text and response.headers["retry-after"] == "5"
+            assert "broken.db" not in response.text and "SELECT" not in response.text
+            assert "INSERT" not in response.text and "corrupt mayor" not in response.text
+    finally:
+        app.state.store = kept
+    assert client.get("/api/v1/health").status_code == 200

@@ -62,8 +62,8 @@ R = TypeVar("R")
 
 def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn every error into one red line on stderr and exit code 1, never a traceback: proplens' own
-    errors, files that cannot be read or written, databases that fail (without their SQL or parameters),
-    and — as "internal error" — anything else (``PROPLENS_DEBUG=1`` shows its traceback)."""
+    errors (a failing database among them: `proplens.store.translated`), files that cannot be read or
+    written, and — as "internal error" — anything else (``PROPLENS_DEBUG=1`` shows its traceback)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -80,21 +80,11 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as error:
             if os.environ.get("PROPLENS_DEBUG"):
                 raise
-            message = _database_error(error) or f"internal error: {error.__class__.__name__}: {error}"
+            message = f"internal error: {error.__class__.__name__}: {error}"
         stderr.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
 
     return wrapper
-
-
-def _database_error(error: Exception) -> str | None:
-    """A database failure in one line: the driver's message, never the statement or its parameters."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if not isinstance(error, SQLAlchemyError):
-        return None
-    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-    return f"database: {reason}"
 
 
 def _quiet_stdout() -> None:

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from proplens.cli.app import db_app
 from proplens.cli.common import DB_HELP, clean_errors, stdout
-from proplens.errors import StoreError
-from proplens.store import open_engine
+from proplens.store import open_engine, translated
 from proplens.store.migrate import HEAD, current_revision, upgrade
-
-
-@contextmanager
-def store_errors(url: str) -> Iterator[None]:
-    """A database that cannot be reached or changed: one line, no SQL, no traceback."""
-    try:
-        yield
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        raise StoreError(f"database {url}: {error.__class__.__name__}: {reason}") from None
 
 
 @db_app.command("status")
@@ -31,7 +17,7 @@ def store_errors(url: str) -> Iterator[None]:
 def status_command(db: Annotated[str | None, typer.Option(help=DB_HELP)] = None) -> None:
     """Show the database's schema revision and whether it needs `proplens db upgrade`."""
     engine, url = open_engine(db)
-    with store_errors(url):
+    with translated(url):
         revision = current_revision(engine)
     if revision is None:
         stdout.print(
@@ -52,7 +38,7 @@ def status_command(db: Annotated[str | None, typer.Option(help=DB_HELP)] = None)
 def upgrade_command(db: Annotated[str | None, typer.Option(help=DB_HELP)] = None) -> None:
     """Upgrade the database's schema to this proplens' revision, keeping every row (back it up first)."""
     engine, url = open_engine(db)
-    with store_errors(url):
+    with translated(url):
         before, after = upgrade(engine)
     if before == after:
         stdout.print(f"{url}: already at revision {after}", highlight=False, markup=False)

@@ -15,10 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-
 from proplens.api import Model, analyze_many, load_model
-from proplens.errors import StoreError
 from proplens.store import Store
 from proplens.store.database import process_owner
 
@@ -58,10 +55,7 @@ def run_corpus(
             break
         analyses = analyze_many([a for _, a in claimed], batch_size=size, model=detector, entities=entities)
         batch = [(key, analysis) for (key, _), analysis in zip(claimed, analyses, strict=True)]
-        try:
-            stored = store.save_corpus_batch(batch)
-        except IntegrityError as error:  # not a rival run (that is skipped): a real fault
-            raise StoreError(f"cannot store the analyses: {error.orig}") from None
+        stored = store.save_corpus_batch(batch)  # a rival run's articles are skipped; a fault: StoreError
         report.analysed += stored
         report.skipped += len(batch) - stored
         if progress:

@@ -13,6 +13,7 @@ from proplens.store.database import (
     StoredAnalysis,
     content_hash,
     open_engine,
+    translated,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "StoredAnalysis",
     "content_hash",
     "open_engine",
+    "translated",
 ]

@@ -6,17 +6,20 @@ code runs on PostgreSQL (``postgresql://user:pass@host/db``, driver psycopg 3).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import os
 import secrets
 import socket
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
@@ -46,6 +49,7 @@ __all__ = [
     "content_hash",
     "open_engine",
     "process_owner",
+    "translated",
 ]
 
 
@@ -134,8 +138,44 @@ def open_engine(url: str | None = None) -> tuple[Engine, str]:
     return engine, shown
 
 
+@contextmanager
+def translated(url: str) -> Iterator[None]:
+    """The one place SQLAlchemy's errors become proplens' own: a `StoreError` in one line — the database
+    (password hidden), the error's class and the driver's first line; never the SQL or its parameters (an
+    article's text must not end up in a log)."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise StoreError(f"database {url}: {error.__class__.__name__}: {reason}") from None
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _boundary(method: _Method) -> _Method:
+    """A `Store` method whose database errors leave it as `StoreError` (`translated`); a generator's too,
+    while it is being read."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def streaming(self: Store, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            with translated(self.url):
+                yield from method(self, *args, **kwargs)
+
+        return cast(_Method, streaming)
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with translated(self.url):
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, wrapper)
+
+
 class Store:
-    """The database behind history, permalinks and corpus runs. Thread-safe; one per process."""
+    """The database behind history, permalinks and corpus runs. Thread-safe; one per process. Every
+    method raises `StoreError` (never SQLAlchemy's errors) when the database fails."""
 
     def __init__(self, url: str | None = None) -> None:
         self.engine, self.url = open_engine(url)
@@ -150,6 +190,7 @@ class Store:
     def session(self) -> Session:
         return self._sessions()
 
+    @_boundary
     def save(self, analysis: Analysis) -> str:
         """Store the analysis (and its article); returns the new analysis id (used in permalinks)."""
         now = datetime.now(UTC)
@@ -161,6 +202,7 @@ class Store:
             session.add(analysis_row)
         return analysis_row.id
 
+    @_boundary
     def get(self, analysis_id: str) -> StoredAnalysis | None:
         """The stored analysis with this id, or None."""
         with self.session() as session:
@@ -171,6 +213,7 @@ class Store:
                 row.id, _aware(row.created_at), analysis_from_dict(json.loads(row.document))
             )
 
+    @_boundary
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[AnalysisSummary]:
         """Newest analyses first, each repeated analysis (same text, model, taxonomy and outcome) once."""
         newest = _repeats()
@@ -197,6 +240,7 @@ class Store:
                 for row, title, external_id, url, times in session.execute(query)
             ]
 
+    @_boundary
     def count(self) -> int:
         """How many rows `recent` lists in all (repeated analyses once)."""
         with self.session() as session:
@@ -204,6 +248,7 @@ class Store:
 
     # -- corpus -----------------------------------------------------------------------------------------
 
+    @_boundary
     def add_articles(self, articles: Sequence[Article]) -> IngestCounts:
         """Add articles to the corpus in one transaction, skipping any whose normalised text is already
         there (or earlier in the same batch). The database enforces it (a unique index, insert-or-skip),
@@ -222,6 +267,7 @@ class Store:
                     counts.duplicate += 1
         return counts
 
+    @_boundary
     def corpus_version(self) -> tuple[int, str | None]:
         """Changes whenever a corpus analysis is added: (how many there are, the newest id and time)."""
         query = select(func.count(), func.max(AnalysisRow.created_at)).where(AnalysisRow.kind == "corpus")
@@ -229,6 +275,7 @@ class Store:
             count, newest = session.execute(query).one()
         return int(count or 0), str(newest) if newest else None
 
+    @_boundary
     def corpus_has_sources(self) -> bool:
         """Whether any corpus article names its source (outlet)."""
         query = (
@@ -239,11 +286,13 @@ class Store:
         with self.session() as session:
             return session.scalar(query) is not None
 
+    @_boundary
     def corpus_size(self) -> int:
         with self.session() as session:
             query = select(func.count()).select_from(ArticleRow).where(ArticleRow.in_corpus.is_(True))
             return int(session.scalar(query) or 0)
 
+    @_boundary
     def pending(self, model: str, *, limit: int) -> list[tuple[int, Article]]:
         """Corpus articles with no corpus analysis by `model` yet, oldest first."""
         query = (
@@ -255,6 +304,7 @@ class Store:
         with self.session() as session:
             return [(row.id, _article(row)) for row in session.scalars(query)]
 
+    @_boundary
     def claim_pending(
         self, model: str, *, limit: int, owner: str, lease: timedelta = timedelta(minutes=30)
     ) -> list[tuple[int, Article]]:
@@ -292,6 +342,7 @@ class Store:
                 )
             return [(key, article) for key, article in mine if key not in done]
 
+    @_boundary
     def count_pending(self, model: str) -> int:
         query = (
             select(func.count())
@@ -301,6 +352,7 @@ class Store:
         with self.session() as session:
             return int(session.scalar(query) or 0)
 
+    @_boundary
     def save_corpus_batch(self, batch: Sequence[tuple[int, Analysis]]) -> int:
         """Store a batch of corpus analyses in one transaction and release their claims; an article another
         run stored first is skipped (one corpus analysis per article and model). Returns how many were
@@ -318,6 +370,7 @@ class Store:
                 )
         return stored
 
+    @_boundary
     def corpus_analyses(self, model: str | None = None) -> Iterator[CorpusAnalysis]:
         """Every corpus analysis (of `model`, default: the most recent model used), streamed."""
         with self.session() as session:

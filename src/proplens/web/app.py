@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from proplens import __version__
+from proplens.errors import StoreError
 from proplens.render.view import technique_css
 from proplens.store import Store
 from proplens.techniques import Taxonomy
@@ -119,6 +120,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def favicon() -> Response:
         return await static("icon.svg")
 
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, error: StoreError) -> Response:
+        """The database failed: 503 with a plain message (its details go to the log, not the client)."""
+        log.error("database error on %s: %s", request.url.path, error)
+        detail = "the database is not available right now; try again shortly"
+        return await http_error(request, StarletteHTTPException(503, detail, headers={"Retry-After": "5"}))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
@@ -131,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "error.html.j2",
             {"status": error.status_code, "message": error.detail, "active": ""},
             status_code=error.status_code,
+            headers=error.headers,
         )
 
     @app.exception_handler(RequestValidationError)
