@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from proplens.document import Annotation, group_by_article, merge_ranges
+from proplens.scoring._measures import precision_recall_f1
 
 __all__ = ["compute"]
 
@@ -32,12 +33,7 @@ def compute(*, predictions: Iterable[Annotation], references: Iterable[Annotatio
             recall_sum += overlap / (t[1] - t[0])
     predicted_count = sum(len(r) for r in predicted.values())
     gold_count = sum(len(r) for r in gold.values())
-    if predicted_count == 0 and gold_count == 0:
-        precision = recall = f1 = 1.0
-    else:
-        precision = precision_sum / predicted_count if predicted_count else 0.0
-        recall = recall_sum / gold_count if gold_count else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(precision_sum, predicted_count, recall_sum, gold_count)
     return {
         "precision": precision,
         "recall": recall,

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from proplens.document import Annotation, Article, group_by_article
 from proplens.errors import ScoringError
+from proplens.scoring._measures import precision_recall_f1
 
 __all__ = ["compute", "sentence_ranges"]
 
@@ -47,12 +48,7 @@ def compute(
             tp += is_predicted and is_gold
             fp += is_predicted and not is_gold
             fn += is_gold and not is_predicted
-    if tp + fp + fn == 0:
-        precision = recall = f1 = 1.0
-    else:
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(tp, tp + fp, tp, tp + fn)
     return {
         "precision": precision,
         "recall": recall,

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from proplens.document import Annotation
 from proplens.errors import ScoringError
+from proplens.scoring._measures import precision_recall_f1
 
 __all__ = ["NO_TECHNIQUE", "compute", "confusion_matrix"]
 
@@ -42,12 +43,11 @@ def compute(*, predictions: Iterable[Annotation], references: Iterable[Annotatio
 
     tp = sum(true_positives.values())
     n_predicted, n_gold = sum(predicted_counts.values()), sum(gold_counts.values())
-    micro_p = tp / n_predicted if n_predicted else 0.0
-    micro_r = tp / n_gold if n_gold else 0.0
+    micro_p, micro_r, micro_f1 = precision_recall_f1(tp, n_predicted, tp, n_gold)
     scores: dict[str, float] = {
         "micro_precision": micro_p,
         "micro_recall": micro_r,
-        "micro_f1": _f1(micro_p, micro_r),
+        "micro_f1": micro_f1,
         "predicted": float(n_predicted),
         "gold": float(n_gold),
         "correct": float(tp),
@@ -55,16 +55,14 @@ def compute(*, predictions: Iterable[Annotation], references: Iterable[Annotatio
     per_technique_f1 = []
     for technique in sorted(set(predicted_counts) | set(gold_counts)):
         hits = true_positives[technique]
-        p = hits / predicted_counts[technique] if predicted_counts[technique] else 0.0
-        r = hits / gold_counts[technique] if gold_counts[technique] else 0.0
+        p, r, f = precision_recall_f1(hits, predicted_counts[technique], hits, gold_counts[technique])
         scores[f"precision/{technique}"] = p
         scores[f"recall/{technique}"] = r
-        scores[f"f1/{technique}"] = _f1(p, r)
+        scores[f"f1/{technique}"] = f
         scores[f"support/{technique}"] = float(gold_counts[technique])
-        per_technique_f1.append(_f1(p, r))
-    scores["macro_f1"] = sum(per_technique_f1) / len(per_technique_f1) if per_technique_f1 else 0.0
-    if n_predicted == 0 and n_gold == 0:
-        scores.update(micro_precision=1.0, micro_recall=1.0, micro_f1=1.0, macro_f1=1.0)
+        per_technique_f1.append(f)
+    # no technique at all: both empty, a perfect score as for micro
+    scores["macro_f1"] = sum(per_technique_f1) / len(per_technique_f1) if per_technique_f1 else 1.0
     return scores
 
 
@@ -109,7 +107,3 @@ def _by_span(annotations: Iterable[Annotation], side: str) -> dict[SpanKey, Coun
         key = (annotation.article_id, span.start, span.end)
         grouped.setdefault(key, Counter())[span.technique] += 1
     return grouped
-
-
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
