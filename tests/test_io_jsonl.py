@@ -5,13 +5,9 @@ from pathlib import Path
 import pytest
 
 from proplens import SCHEMA_VERSION, Analysis, Article, FormatError, Span
-from proplens.io import (
-    read_analyses_jsonl,
-    read_articles_jsonl,
-    write_analyses_jsonl,
-    write_articles_jsonl,
-)
+from proplens.io import read_analyses_jsonl, write_analyses_jsonl, write_articles_jsonl
 from proplens.io.jsonl import analysis_to_dict
+from proplens.sources import Loaded, Problem, read_sources
 from tests.conftest import write
 
 
@@ -28,13 +24,17 @@ def test_articles_round_trip_with_metadata(tmp_path: Path) -> None:
         Article("a2", "Bare."),
     ]
     assert write_articles_jsonl(tmp_path / "a.jsonl", articles) == 2
-    assert list(read_articles_jsonl(tmp_path / "a.jsonl")) == articles
+    assert _articles(tmp_path / "a.jsonl") == articles  # read back by the one reader, proplens.sources
+
+
+def _articles(path: Path) -> list[Article | str]:
+    return [i.article if isinstance(i, Loaded) else i.message for i in read_sources([str(path)])]
 
 
 def test_article_lines_accept_timestamps_and_integer_ids(tmp_path: Path) -> None:
     path = write(tmp_path / "a.jsonl", '{"id": 7, "text": "x", "published": "2020-01-02T10:00:00Z"}\n')
-    (article,) = read_articles_jsonl(path)
-    assert article.id == "7"
+    (article,) = _articles(path)
+    assert isinstance(article, Article) and article.id == "7"
     assert article.published == date(2020, 1, 2)
 
 
@@ -66,9 +66,12 @@ def test_analyses_round_trip_and_carry_the_schema_version(tmp_path: Path, articl
     ],
 )
 def test_bad_article_lines_name_the_line(tmp_path: Path, line: str, message: str) -> None:
+    import re
+
     path = write(tmp_path / "x.jsonl", '{"id": "0", "text": "fine"}\n' + line + "\n")
-    with pytest.raises(FormatError, match=message):
-        list(read_articles_jsonl(path))
+    items = list(read_sources([str(path)]))
+    assert isinstance(items[0], Loaded) and isinstance(items[1], Problem)
+    assert re.search(message, str(items[1])), items[1]
 
 
 def test_bad_analysis_lines(tmp_path: Path, article: Article) -> None:

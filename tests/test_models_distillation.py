@@ -9,7 +9,6 @@ import pytest
 from proplens.document import Annotation, Article, Span
 from proplens.errors import FormatError, ModelError
 from proplens.models.config import TrainConfig, load_config
-from proplens.models.dataset import build_examples
 from proplens.models.distillation import (
     TeacherTargets,
     fingerprint,
@@ -18,6 +17,7 @@ from proplens.models.distillation import (
     teacher_targets,
     tokens_from_teacher,
 )
+from proplens.models.training_examples import build_examples
 
 
 def test_student_tokens_take_the_teacher_token_that_holds_their_first_character() -> None:

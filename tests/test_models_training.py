@@ -252,7 +252,7 @@ def test_shifted_windows_give_later_epochs_other_window_plans_of_the_same_length
 
 def test_shifting_a_window_plan_keeps_every_gold_span_and_tag(tiny_tokenizer: object) -> None:
     from proplens.document import Annotation, Article, Span
-    from proplens.models.dataset import build_examples
+    from proplens.models.training_examples import build_examples
 
     article = Article("a", "the corrupt mayor lied again and again , crooks in charge of the radical thugs .")
     gold = [

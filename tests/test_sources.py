@@ -211,7 +211,7 @@ def test_a_server_that_stalls_after_a_first_chunk_is_cut_at_the_deadline(web_ser
     ],
 )
 def test_the_ssrf_address_table(address: str, refused: bool) -> None:
-    from proplens.sources.web import non_public_reason
+    from proplens.sources.urls import non_public_reason
 
     assert (non_public_reason(address) is not None) == refused
 

@@ -16,7 +16,7 @@ from proplens.cli.common import MODEL_HELP, RateBar, clean_errors, load_model, s
 from proplens.document import Annotation, Article
 from proplens.io import ptc
 from proplens.models import predict
-from proplens.scoring import report, si, slc, tc
+from proplens.scoring import formatting, si, slc, tc
 
 
 class Task(StrEnum):
@@ -104,16 +104,16 @@ def evaluate(
         extra.update({"pred": str(pred)} if pred is not None else {"model": model})
         if task == Task.tc and confusion:
             extra["confusion"] = tc.confusion_matrix(predictions=predictions, references=references)
-        sys.stdout.write(report.scores_json(scores, **extra) + "\n")
+        sys.stdout.write(formatting.scores_json(scores, **extra) + "\n")
         return
     stdout.print(
-        report.summary_table(f"{task.value.upper()} scores", scores, report.SUMMARY_KEYS[task.value])
+        formatting.summary_table(f"{task.value.upper()} scores", scores, formatting.SUMMARY_KEYS[task.value])
     )
     if task == Task.tc:
-        stdout.print(report.technique_table(scores))
+        stdout.print(formatting.technique_table(scores))
         if confusion:
             matrix = tc.confusion_matrix(predictions=predictions, references=references)
-            stdout.print(report.confusion_table(matrix))
+            stdout.print(formatting.confusion_table(matrix))
 
 
 @app.command("predict")

@@ -11,7 +11,7 @@ import typer
 from proplens.cli.app import app
 from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json, stderr, stdout, training
 from proplens.models.config import load_config
-from proplens.scoring import report
+from proplens.scoring import formatting
 
 TrainingData = Annotated[
     Path, typer.Option("--data", help="PTC-layout folder with train-articles/ and dev-articles/.")
@@ -101,11 +101,11 @@ def model_command(
     }
     if variants:
         keys = ("si_precision", "si_recall", "si_f1", "tc_micro_f1", "tc_macro_f1")
-        stdout.print(report.comparison_table("Dev scores", variants, keys))
+        stdout.print(formatting.comparison_table("Dev scores", variants, keys))
     shipped = info.dev_scores.get("onnx_int8")
     if shipped:
         per_technique = {k.removeprefix("tc_"): v for k, v in shipped.items() if k.startswith("tc_")}
-        stdout.print(report.technique_table(per_technique))
+        stdout.print(formatting.technique_table(per_technique))
 
 
 def _models_table() -> Any:

@@ -2,7 +2,6 @@
 
 from proplens.io.jsonl import (
     read_analyses_jsonl,
-    read_articles_jsonl,
     write_analyses_jsonl,
     write_articles_jsonl,
 )
@@ -23,7 +22,6 @@ from proplens.io.semeval2023 import read_semeval2023_spans, write_semeval2023_sp
 __all__ = [
     "read_analyses_jsonl",
     "read_articles",
-    "read_articles_jsonl",
     "read_semeval2021",
     "read_semeval2023_spans",
     "read_span_labels",

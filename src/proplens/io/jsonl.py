@@ -36,7 +36,6 @@ __all__ = [
     "article_from_dict",
     "article_to_dict",
     "read_analyses_jsonl",
-    "read_articles_jsonl",
     "write_analyses_jsonl",
     "write_articles_jsonl",
 ]
@@ -180,12 +179,6 @@ def analysis_from_dict(data: Any) -> Analysis:
         targets=tuple(targets),
         taxonomy=data.get("taxonomy", "ptc"),
     )
-
-
-def read_articles_jsonl(path: str | Path) -> Iterator[Article]:
-    """Articles from a JSONL file, one per non-blank line."""
-    for line, data in _iter_json_lines(path):
-        yield _at_line(path, line, article_from_dict, data)
 
 
 def read_analyses_jsonl(path: str | Path) -> Iterator[Analysis]:

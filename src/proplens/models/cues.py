@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from proplens.models.dataset import token_range
+from proplens.models.windows import token_range
 
 __all__ = ["CUE_MARGIN", "MAX_CUES", "cue_words"]
 

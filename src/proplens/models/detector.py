@@ -22,12 +22,20 @@ from proplens.errors import Cancelled, ModelError
 from proplens.models.calibration import apply_span_calibration, span_calibration_features
 from proplens.models.catalog import DEFAULT_MODEL_DIR, model_directory
 from proplens.models.cues import cue_words
-from proplens.models.dataset import special_tokens, token_range
 from proplens.models.decoding import decode_spans, viterbi_spans
 from proplens.models.features import FEATURE_NAMES, span_features
 from proplens.models.heads import EnsembleHead, TechniqueHead, pool, read_head, softmax
 from proplens.models.token_features import TOKEN_FEATURE_NAMES, token_features
-from proplens.models.windows import TokenizedText, Window, load_tokenizer, plan_windows, stitch, tokenize
+from proplens.models.windows import (
+    TokenizedText,
+    Window,
+    load_tokenizer,
+    plan_windows,
+    special_tokens,
+    stitch,
+    token_range,
+    tokenize,
+)
 from proplens.techniques import PTC_TECHNIQUE_IDS
 
 __all__ = [

@@ -12,9 +12,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from proplens.models.dataset import BIO_TAGS
 from proplens.models.heads import TechniqueHead
 from proplens.models.token_features import TOKEN_FEATURE_NAMES
+from proplens.models.training_examples import BIO_TAGS
 
 __all__ = ["DetectorNetwork", "EncoderGraph", "TorchEncoder"]
 

@@ -25,7 +25,6 @@ from proplens.io import ptc
 from proplens.io.semeval2021 import read_semeval2021
 from proplens.models.base_encoders import resolve_base_encoder
 from proplens.models.config import TrainConfig, write_config
-from proplens.models.dataset import WindowExample, build_examples, special_tokens
 from proplens.models.detector import Detector, ModelInfo
 from proplens.models.distillation import (
     TeacherTargets,
@@ -38,7 +37,8 @@ from proplens.models.features import FEATURE_NAMES
 from proplens.models.precision import autocast, choose_precision, cpu_summary
 from proplens.models.predict import dev_scores, encode_all, tune_operating_point
 from proplens.models.token_features import TOKEN_FEATURE_NAMES
-from proplens.models.windows import load_tokenizer
+from proplens.models.training_examples import WindowExample, build_examples
+from proplens.models.windows import load_tokenizer, special_tokens
 from proplens.techniques import PTC_TECHNIQUE_IDS, Taxonomy, is_known, translate
 
 __all__ = ["CHECKPOINT_SECONDS", "TrainingData", "load_training_data", "resolve_base_encoder", "train"]

@@ -11,6 +11,7 @@ Token positions here are ``token_start``/``token_end``; character positions stay
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,16 @@ import numpy as np
 from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
-__all__ = ["TokenizedText", "Window", "load_tokenizer", "plan_windows", "stitch", "tokenize"]
+__all__ = [
+    "TokenizedText",
+    "Window",
+    "load_tokenizer",
+    "plan_windows",
+    "special_tokens",
+    "stitch",
+    "token_range",
+    "tokenize",
+]
 
 
 class _Encoding(Protocol):
@@ -127,3 +137,20 @@ def stitch(
     if (best_context < 0).any():
         raise ValueError("windows do not cover every token")
     return stitched
+
+
+def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
+    """The ids the encoder expects around a window's content (``[CLS]``/``[SEP]``, ``<s>``/``</s>``)."""
+    plain = tokenizer.encode("a", add_special_tokens=False).ids  # type: ignore[attr-defined]
+    full = tokenizer.encode("a", add_special_tokens=True).ids  # type: ignore[attr-defined]
+    at = full.index(plain[0])
+    return list(full[:at]), list(full[at + len(plain) :])
+
+
+def token_range(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """Tokens ``[token_start, token_end)`` overlapping characters ``[start, end)``; None if none does."""
+    token_start = bisect.bisect_right(offsets, start, key=lambda o: o[1])
+    token_end = token_start
+    while token_end < len(offsets) and offsets[token_end][0] < end:
+        token_end += 1
+    return (token_start, token_end) if token_end > token_start else None

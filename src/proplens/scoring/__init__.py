@@ -1,6 +1,6 @@
 """Official SemEval-2020 Task 11 scorers: ``compute(*, predictions, references) -> dict[str, float]``.
 
-Computing is kept apart from formatting (`proplens.scoring.report`). Predictions and references are
+Computing is kept apart from formatting (`proplens.scoring.formatting`). Predictions and references are
 iterables of `Annotation` (article id + span), i.e. the lines of the corpus label files.
 """
 

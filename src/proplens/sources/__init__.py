@@ -42,7 +42,7 @@ from proplens.sources.records import (
     read_jsonl,
     read_parquet,
 )
-from proplens.sources.web import check_public_address, fetch, read_url
+from proplens.sources.urls import check_public_address, fetch, read_url
 
 __all__ = [
     "ARTICLE_FIELDS",

@@ -21,7 +21,7 @@ from proplens.errors import StoreError
 from proplens.render.view import technique_css
 from proplens.store import Store
 from proplens.techniques import Taxonomy
-from proplens.web import api, views
+from proplens.web import rest, views
 from proplens.web.security import (
     BodyLimitMiddleware,
     HeadMiddleware,
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     environment = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
     environment.globals["taxonomies"] = list(Taxonomy)
     app.state.templates = Jinja2Templates(env=environment)
-    app.include_router(api.router)
+    app.include_router(rest.router)
     app.include_router(views.router)
 
     css = technique_css()

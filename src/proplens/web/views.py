@@ -17,7 +17,7 @@ from proplens.io.ptc import technique_lines
 from proplens.render.html import LIMITS_NOTE, render_html, report_context
 from proplens.render.view import css_class
 from proplens.techniques import Taxonomy
-from proplens.web.api import analyze_and_store
+from proplens.web.rest import analyze_and_store
 from proplens.web.security import csrf_token, csrf_valid, set_csrf_cookie
 from proplens.web.service import AnalysisOptions
 

@@ -7,7 +7,6 @@ out of this module are character ranges.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from proplens.document import Annotation, Article, Span, group_by_article, merge
 from proplens.models.distillation import TeacherTargets
 from proplens.models.features import span_features
 from proplens.models.token_features import token_features
-from proplens.models.windows import TokenizedText, Window, plan_windows, tokenize
+from proplens.models.windows import TokenizedText, Window, plan_windows, token_range, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
 
 __all__ = [
@@ -26,8 +25,6 @@ __all__ = [
     "SpanExample",
     "WindowExample",
     "build_examples",
-    "special_tokens",
-    "token_range",
 ]
 
 BIO_TAGS = ("O", "B", "I")
@@ -61,23 +58,6 @@ class WindowExample:
     """Per token, the surface signals of `token_features.TOKEN_FEATURE_NAMES`."""
     soft_tags: NDArray[np.float32] | None = field(default=None, compare=False)
     """Per token, a teacher's O/B/I probabilities (`models/distillation.py`); None: no teacher."""
-
-
-def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
-    """The ids the encoder expects around a window's content (``[CLS]``/``[SEP]``, ``<s>``/``</s>``)."""
-    plain = tokenizer.encode("a", add_special_tokens=False).ids  # type: ignore[attr-defined]
-    full = tokenizer.encode("a", add_special_tokens=True).ids  # type: ignore[attr-defined]
-    at = full.index(plain[0])
-    return list(full[:at]), list(full[at + len(plain) :])
-
-
-def token_range(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """Tokens ``[token_start, token_end)`` overlapping characters ``[start, end)``; None if none does."""
-    token_start = bisect.bisect_right(offsets, start, key=lambda o: o[1])
-    token_end = token_start
-    while token_end < len(offsets) and offsets[token_end][0] < end:
-        token_end += 1
-    return (token_start, token_end) if token_end > token_start else None
 
 
 def bio_tags(offsets: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> list[int]:

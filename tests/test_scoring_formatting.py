@@ -2,7 +2,7 @@ import json
 
 from rich.console import Console
 
-from proplens.scoring import report
+from proplens.scoring import formatting
 
 
 def render(table: object) -> str:
@@ -13,7 +13,7 @@ def render(table: object) -> str:
 
 def test_summary_formats_ratios_and_counts() -> None:
     text = render(
-        report.summary_table("SI", {"precision": 0.5, "gold_spans": 1.0}, ("precision", "gold_spans"))
+        formatting.summary_table("SI", {"precision": 0.5, "gold_spans": 1.0}, ("precision", "gold_spans"))
     )
     assert "0.5000" in text
     assert " 1 " in text  # a count of 1 is a count, not a ratio
@@ -30,18 +30,18 @@ def test_technique_table_orders_by_support() -> None:
                 f"support/{name}": support,
             }
         )
-    text = render(report.technique_table(scores))
+    text = render(formatting.technique_table(scores))
     assert text.index("Loaded_Language") < text.index("Doubt")
 
 
 def test_confusion_table_uses_abbreviations_with_a_legend() -> None:
-    text = render(report.confusion_table({"Doubt": {"Loaded_Language": 2}}))
+    text = render(formatting.confusion_table({"Doubt": {"Loaded_Language": 2}}))
     flat = " ".join(text.split())
     assert "DOUBT" in text and "LOAD" in text and "LOAD = Loaded_Language" in flat
 
 
 def test_scores_json_wraps_context() -> None:
-    assert json.loads(report.scores_json({"f1": 1.0}, task="si")) == {
+    assert json.loads(formatting.scores_json({"f1": 1.0}, task="si")) == {
         "task": "si",
         "scores": {"f1": 1.0},
     }
