@@ -1,9 +1,23 @@
-"""Where analyses go: the terminal, JSON/JSONL, PTC label lines and HTML (`Sink`), Parquet rows
-(`ParquetSink`) — every one built from the one analysis-to-dict mapping in `proplens.io.jsonl`. The store's
-rows are written by `proplens.store` from the same mapping."""
+"""Where analyses go: the terminal and the file formats of one registry (`FORMATS`: JSON/JSONL, PTC label
+lines, HTML), written by `Sink`, the web downloads and the REST API; Parquet rows (`ParquetSink`). The JSON
+data, the Parquet rows and the store's rows all come from the one analysis-to-dict mapping in
+`proplens.io.jsonl`."""
 
+from proplens.sinks.formats import FORMATS, FileFormat, OutputFormat, document, serialise
 from proplens.sinks.parquet import ParquetSink, SinkReport
 from proplens.sinks.rows import ARTICLE_COLUMNS, SPAN_COLUMNS, rows_of
-from proplens.sinks.stream import OutputFormat, Sink
+from proplens.sinks.stream import Sink
 
-__all__ = ["ARTICLE_COLUMNS", "SPAN_COLUMNS", "OutputFormat", "ParquetSink", "Sink", "SinkReport", "rows_of"]
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "FORMATS",
+    "SPAN_COLUMNS",
+    "FileFormat",
+    "OutputFormat",
+    "ParquetSink",
+    "Sink",
+    "SinkReport",
+    "document",
+    "rows_of",
+    "serialise",
+]

@@ -1,4 +1,5 @@
-"""The output formats of ``proplens analyze`` (terminal, JSON, JSONL, PTC, HTML), written atomically.
+"""``proplens analyze`` output, written atomically: the terminal, or a file format of
+`proplens.sinks.formats` (JSON, JSONL, PTC, HTML).
 
 A sink receives results one at a time and writes them out as it goes (JSONL, PTC and pretty stream; JSON
 and HTML need the whole run). Files are written through a temporary file that replaces the target only
@@ -7,53 +8,20 @@ when the run finishes, so an interrupted run never leaves half an output behind.
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import ExitStack
-from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
 from rich.console import Console
 
-from proplens.document import Annotation, Span
 from proplens.io._files import open_atomic
-from proplens.io.jsonl import analysis_to_dict
-from proplens.io.ptc import span_lines, technique_lines
 from proplens.pipeline import Result
-from proplens.render.html import render_html
 from proplens.render.terminal import render_analysis
+from proplens.sinks.formats import FORMATS, OutputFormat, serialise
 
 __all__ = ["OutputFormat", "Sink"]
-
-
-class OutputFormat(StrEnum):
-    """``proplens analyze --format``."""
-
-    pretty = "pretty"
-    json = "json"
-    jsonl = "jsonl"
-    ptc = "ptc"
-    """SemEval-2020 Task 11 technique lines: ``id<TAB>technique<TAB>start<TAB>end``."""
-    ptc_si = "ptc-si"
-    """SemEval-2020 Task 11 span lines: ``id<TAB>start<TAB>end``."""
-    html = "html"
-
-    @classmethod
-    def for_path(cls, path: Path) -> OutputFormat | None:
-        """The format a file name asks for by its suffix (``.html``, ``.json``, ``.labels``, ...)."""
-        return _SUFFIX_FORMATS.get(path.suffix.lower())
-
-
-_SUFFIX_FORMATS = {
-    ".html": OutputFormat.html,
-    ".htm": OutputFormat.html,
-    ".json": OutputFormat.json,
-    ".jsonl": OutputFormat.jsonl,
-    ".labels": OutputFormat.ptc,
-    ".txt": OutputFormat.pretty,
-}
 
 
 class Sink:
@@ -98,26 +66,16 @@ class Sink:
             console = self._console_for_output()
             console.print(render_analysis(analysis, origin=result.origin))
             console.print()
-        elif self.format == OutputFormat.jsonl:
-            self._write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
-        elif self.format == OutputFormat.ptc:
-            self._write(technique_lines(analysis.annotations()))
-        elif self.format == OutputFormat.ptc_si:
-            ranges = sorted({(s.start, s.end) for s in analysis.spans})
-            self._write(span_lines(Annotation(analysis.article.id, Span(a, b)) for a, b in ranges))
+        elif (each := FORMATS[self.format].each) is not None:
+            self._write(each(analysis, None))
         else:
             self._kept.append(result)
 
     def _finish(self) -> None:
-        if self.count == 0:
-            return  # nothing analysed: leave any existing output file alone
-        if self.format == OutputFormat.json:
-            items = [analysis_to_dict(r.analysis) for r in self._kept]
-            payload = items[0] if len(items) == 1 else items
-            self._write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        elif self.format == OutputFormat.html and self._kept:
-            analyses = [r.analysis for r in self._kept]
-            self._write(render_html(analyses, origins=[r.origin for r in self._kept]))
+        if self.count == 0 or not self._kept:
+            return  # nothing analysed (leave any existing output file alone), or all written already
+        analyses = [r.analysis for r in self._kept]
+        self._write(serialise(self.format, analyses, origins=[r.origin for r in self._kept]))
 
     def _target(self) -> TextIO:
         """The output file, opened (atomically) on first use, so a run with no results writes nothing."""

@@ -7,7 +7,7 @@ Analyses are the JSON of ``proplens analyze --format json`` (schema ``proplens.s
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from proplens import techniques
 from proplens.document import Analysis, Article
 from proplens.errors import Busy, ProplensError
-from proplens.io.jsonl import analysis_to_dict
 from proplens.schemas import analysis_schema
+from proplens.sinks.formats import document
 from proplens.techniques import Taxonomy
 from proplens.web.requests import article_from_input
 from proplens.web.service import AnalysisOptions
@@ -97,13 +97,6 @@ class Health(BaseModel):
     models: list[str] = Field(description="The models a request may name in `model` (the server's first).")
     database: Literal["ok", "unreachable"]
     queued: int
-
-
-def document(analysis: Analysis, analysis_id: str | None) -> dict[str, Any]:
-    data = analysis_to_dict(analysis)
-    if analysis_id is not None:
-        data["id"] = analysis_id
-    return data
 
 
 async def analyze_and_store(

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from proplens import techniques
 from proplens._extras import installed
-from proplens.io.jsonl import analysis_to_dict
-from proplens.io.ptc import technique_lines
-from proplens.render.html import LIMITS_NOTE, render_html, report_context
+from proplens.render.html import LIMITS_NOTE, report_context
 from proplens.render.view import css_class
+from proplens.sinks.formats import FORMATS, OutputFormat, serialise
 from proplens.techniques import Taxonomy
 from proplens.web.rest import analyze_and_store
 from proplens.web.security import csrf_token, csrf_valid, set_csrf_cookie
@@ -129,33 +127,24 @@ async def _stored(request: Request, analysis_id: str) -> Any:
     return stored
 
 
-@router.get("/a/{analysis_id}.json")
-async def download_json(request: Request, analysis_id: str) -> Response:
+DOWNLOADS = {"json": OutputFormat.json, "ptc": OutputFormat.ptc, "html": OutputFormat.html}
+"""The result page's downloads: ``/a/{id}.json``, ``.ptc`` (technique label lines) and ``.html``."""
+
+
+@router.get("/a/{analysis_id}.{kind}")
+async def download(request: Request, analysis_id: str, kind: str) -> Response:
+    if kind not in DOWNLOADS:
+        raise HTTPException(404, "no such download")
     stored = await _stored(request, analysis_id)
-    data = {**analysis_to_dict(stored.analysis), "id": stored.id}
+    written = FORMATS[DOWNLOADS[kind]]
+    body = serialise(
+        written.format, [stored.analysis], ids=[stored.id], origins=[stored.analysis.article.url]
+    )
+    filename = f"proplens-{stored.id}{written.suffix}"
     return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.json"'},
-    )
-
-
-@router.get("/a/{analysis_id}.ptc")
-async def download_ptc(request: Request, analysis_id: str) -> Response:
-    stored = await _stored(request, analysis_id)
-    return PlainTextResponse(
-        technique_lines(stored.analysis.annotations()),
-        headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.labels"'},
-    )
-
-
-@router.get("/a/{analysis_id}.html")
-async def download_html(request: Request, analysis_id: str) -> Response:
-    stored = await _stored(request, analysis_id)
-    page = render_html([stored.analysis], origins=[stored.analysis.article.url])
-    return HTMLResponse(
-        page,
-        headers={"Content-Disposition": f'attachment; filename="proplens-{stored.id}.html"'},
+        body,
+        media_type=written.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
