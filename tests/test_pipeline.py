@@ -33,6 +33,35 @@ def test_only_problems_never_load_a_model() -> None:
     assert out == [Problem("x", "binary")]
 
 
+def test_a_flood_of_problems_is_passed_along_in_order_with_bounded_memory(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One article, then 5,000 unreadable inputs: they come out in order, the article's analysis first, and
+    the loop never holds more than PENDING_LIMIT inputs (it used to hold them all and re-count them at
+    every step: quadratic)."""
+    from proplens import pipeline
+    from proplens.document import Analysis
+
+    steps: list[int] = []
+
+    def analyze_many(articles, **_):  # type: ignore[no-untyped-def]
+        steps.append(len(articles))
+        return [Analysis(a, ()) for a in articles]
+
+    monkeypatch.setattr(pipeline, "analyze_many", analyze_many)
+    problems = [Problem(f"bad{n}.txt", "binary") for n in range(5000)]
+    items: list[Loaded | Problem] = [
+        Loaded(Article("a", TEXT), "a.txt"),
+        *problems,
+        Loaded(Article("b", TEXT), "b"),
+    ]
+    out = list(analyze_sources(items, batch_size=16))
+    assert [o.analysis.article.id if isinstance(o, Result) else o.origin for o in out] == [
+        "a",
+        *(p.origin for p in problems),
+        "b",
+    ]
+    assert steps == [1, 1]  # the first step closed early, when PENDING_LIMIT inputs were waiting
+
+
 # -- hostile text through every step: read, split, tokenise, detect, cue words, targets, render -----------
 
 import time  # noqa: E402

@@ -8,9 +8,9 @@ articles, reading `batch_size` of them at a time (the results do not depend on i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 
+from proplens._batching import batched
 from proplens.analysis import in_taxonomy, summarise
 from proplens.document import Analysis, Article
 from proplens.errors import Cancelled, ProplensError
@@ -91,8 +91,7 @@ def analyze_many(
         known = ", ".join(s.value for s in Taxonomy)
         raise ProplensError(f"unknown taxonomy {taxonomy!r} (known: {known})") from None
     detector = load_model(model)
-    iterator = iter(items)
-    while batch := [as_article(item) for item in islice(iterator, batch_size)]:
+    for batch in batched(map(as_article, items), batch_size):
         for found in detector.analyze(batch, min_score=min_score, should_stop=should_stop):
             if should_stop is not None and should_stop():
                 raise Cancelled("the analysis was cancelled")

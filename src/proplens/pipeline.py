@@ -15,7 +15,10 @@ from proplens.document import Analysis
 from proplens.sources import Loaded, Problem
 from proplens.techniques import Taxonomy
 
-__all__ = ["Result", "analyze_sources"]
+__all__ = ["PENDING_LIMIT", "Result", "analyze_sources"]
+
+PENDING_LIMIT = 1024
+"""Inputs held back at most while a step fills (problems wait behind the articles before them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,16 @@ def analyze_sources(
                 yield Result(next(analyses), item.origin, item.warning)
         pending.clear()
 
+    loaded = 0
     for item in sources:
+        if isinstance(item, Problem) and not loaded:
+            yield item  # nothing waits for the detector ahead of it
+            continue
         pending.append(item)
-        if sum(isinstance(p, Loaded) for p in pending) >= batch_size:
+        loaded += isinstance(item, Loaded)
+        # a step ends at batch_size articles, or early when problems pile up behind them (memory stays
+        # bounded and each item is looked at once: linear however many inputs fail)
+        if loaded >= batch_size or len(pending) >= PENDING_LIMIT:
             yield from flush()
+            loaded = 0
     yield from flush()

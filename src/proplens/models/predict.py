@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from proplens._batching import batched
 from proplens.document import Annotation, Article, Span
 from proplens.models.calibration import (
     apply_span_calibration,
@@ -39,14 +40,9 @@ __all__ = [
 ]
 
 
-def _chunks(articles: Sequence[Article], size: int) -> Iterable[Sequence[Article]]:
-    for first in range(0, len(articles), size):
-        yield articles[first : first + size]
-
-
 def encode_all(detector: Detector, articles: Sequence[Article], *, chunk: int = 32) -> list[EncodedArticle]:
     """Encoder outputs for many articles, a chunk at a time (windows are batched across a chunk)."""
-    return [e for part in _chunks(articles, chunk) for e in detector.encode(part)]
+    return [e for part in batched(articles, chunk) for e in detector.encode(part)]
 
 
 def spans_of(detector: Detector, encoded: Sequence[EncodedArticle]) -> list[Annotation]:
