@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import EXAMPLES, RSS, invoke, write
+from tests.conftest import EXAMPLES, invoke, write
+from tests.fixtures_web import RSS
 
 DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
 

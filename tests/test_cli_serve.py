@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import free_port, wait_for_health
+from tests.fixtures_web import free_port, wait_for_health
 
 PROPLENS = Path(sys.executable).with_name("proplens")
 

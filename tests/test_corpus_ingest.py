@@ -8,7 +8,8 @@ from pathlib import Path
 from proplens.corpus.ingest import ingest
 from proplens.sources import read_sources
 from proplens.store import Store, content_hash
-from tests.conftest import RSS, write
+from tests.conftest import write
+from tests.fixtures_web import RSS
 
 
 def test_content_hash_ignores_case_and_spacing() -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, EXTENSION_TOKEN
+from tests.conftest import EXAMPLES
+from tests.fixtures_web import EXTENSION_TOKEN
 
 EXTENSION = Path(__file__).resolve().parents[1] / "extension"
 DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")

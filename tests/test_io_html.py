@@ -6,7 +6,7 @@ import pytest
 
 from proplens.errors import FormatError
 from proplens.io.html import article_from_html
-from tests.conftest import NEWS_PAGE
+from tests.fixtures_web import NEWS_PAGE
 
 
 def test_title_and_body_metadata_and_no_boilerplate() -> None:

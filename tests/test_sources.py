@@ -11,7 +11,8 @@ import pytest
 
 from proplens.errors import FormatError
 from proplens.sources import Limits, Loaded, Problem, check_public_address, decode, read_sources
-from tests.conftest import NEWS_PAGE, write
+from tests.conftest import write
+from tests.fixtures_web import NEWS_PAGE
 
 TEXT = "Crooks in charge\n\nThe corrupt mayor lied again.\n"
 

@@ -4,7 +4,7 @@ are problems of their own."""
 from __future__ import annotations
 
 from proplens.sources import Limits, Loaded, Problem, read_feed
-from tests.conftest import ATOM, RSS
+from tests.fixtures_web import ATOM, RSS
 
 
 def test_rss_and_atom_feeds() -> None:

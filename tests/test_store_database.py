@@ -12,7 +12,7 @@ import pytest
 from proplens.document import Analysis, Article, Sentence, Span, Target
 from proplens.errors import StoreError
 from proplens.store import Store
-from tests.conftest import POSTGRES_URL_VARIABLE, reset_database
+from tests.fixtures_web import POSTGRES_URL_VARIABLE, reset_database
 
 TEXT = "Mayor Bob Stone lies\n\nThe corrupt mayor lied again. Vote them out!"
 

@@ -120,7 +120,7 @@ def test_pages_on_other_sites_cannot_make_the_server_work(client) -> None:  # ty
 
 
 def test_the_extension_needs_its_token_and_gets_cors(client) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import EXTENSION_TOKEN
+    from tests.fixtures_web import EXTENSION_TOKEN
 
     preflight = client.options(
         "/api/v1/analyze", headers={"Origin": EXTENSION, "Access-Control-Request-Method": "POST"}
@@ -143,7 +143,7 @@ def test_the_extension_needs_its_token_and_gets_cors(client) -> None:  # type: i
 
 
 def test_a_page_s_html_is_analysed_as_its_article_without_fetching(client) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import NEWS_PAGE
+    from tests.fixtures_web import NEWS_PAGE
 
     response = client.post(
         "/api/v1/analyze",
@@ -161,7 +161,7 @@ def test_a_page_s_html_is_analysed_as_its_article_without_fetching(client) -> No
 
 
 def test_the_bearer_scheme_is_case_insensitive_and_other_schemes_are_refused(client) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import EXTENSION_TOKEN
+    from tests.fixtures_web import EXTENSION_TOKEN
 
     body = {"text": "The corrupt mayor lied again.", "store": False}
     for header, status in (

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from proplens.web.security import host_name
-from tests.conftest import free_port, wait_for_health
+from tests.fixtures_web import free_port, wait_for_health
 
 PROPLENS = Path(sys.executable).with_name("proplens")
 
