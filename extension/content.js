@@ -101,7 +101,12 @@ if (!globalThis.__proplens) {
     remove();
     const index = indexPage();
     const text = analysis.article.text;
-    const spans = analysis.spans.map((s, i) => ({ ...s, index: i }));
+    // a target the sentence's structure does not support is the nearest name: a guess, said as such
+    const guessed = new Set();
+    for (const t of analysis.targets || []) {
+      (t.spans || []).forEach((index, j) => { if ((t.how || [])[j] === "nearest") guessed.add(index); });
+    }
+    const spans = analysis.spans.map((s, i) => ({ ...s, index: i, guess: guessed.has(i) }));
     const placed = [], listed = [];
     for (const span of spans) {
       const at = locate(index, text, span.start, span.end);
@@ -195,7 +200,7 @@ if (!globalThis.__proplens) {
       const info = state.colours[s.technique] || { name: s.technique, definition: "" };
       const line = document.createElement("div");
       const why = (s.cues || []).map((c) => `“${c.text}”`).join(", ");
-      line.textContent = `${info.name} · ${Math.round((s.score ?? 1) * 100)}%` + (s.target ? ` → ${s.target}` : "");
+      line.textContent = `${info.name} · ${Math.round((s.score ?? 1) * 100)}%` + (s.target ? ` → ${s.target}${s.guess ? " (a guess: the nearest name)" : ""}` : "");
       box.appendChild(line);
       if (why) { const w = document.createElement("div"); w.textContent = `Why: ${why}`; w.style.color = "#ffd27a"; box.appendChild(w); }
       if (info.definition) { const d = document.createElement("div"); d.textContent = info.definition; d.style.opacity = ".85"; box.appendChild(d); }
