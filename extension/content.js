@@ -217,11 +217,29 @@ if (!globalThis.__proplens) {
     const host = uiHost();
     const root = host.attachShadow({ mode: "closed" });
     const box = document.createElement("aside");
-    box.style.cssText = "position:fixed;right:12px;bottom:12px;z-index:2147483646;width:300px;max-height:70vh;overflow:auto;background:#fff;color:#1d2330;border:1px solid #ccd;border-radius:10px;box-shadow:0 8px 24px rgba(0,0,0,.2);font:13px/1.45 system-ui,sans-serif;padding:10px 12px";
+    box.style.cssText = "position:fixed;right:12px;bottom:12px;z-index:2147483646;width:min(300px,calc(100vw - 24px));max-height:70vh;overflow:auto;background:#fff;color:#1d2330;border:1px solid #ccd;border-radius:10px;box-shadow:0 8px 24px rgba(0,0,0,.2);font:13px/1.45 system-ui,sans-serif;padding:10px 12px";
     const h = document.createElement("div");
-    h.style.fontWeight = "700";
-    h.textContent = `proplens · score ${Math.round(analysis.figures.propaganda_score || 0)}/100 · ${placed} of ${spans.length} fragments highlighted`;
+    h.style.cssText = "display:flex;gap:8px;align-items:flex-start;font-weight:700";
+    const title = document.createElement("span");
+    title.style.flex = "1";
+    title.textContent = `proplens · score ${Math.round(analysis.figures.propaganda_score || 0)}/100 · ${placed} of ${spans.length} fragments highlighted`;
+    // the panel folds down to its title line, so it never has to cover the page's corner
+    const fold = document.createElement("button");
+    fold.textContent = "–"; fold.title = "Fold the panel"; fold.setAttribute("aria-expanded", "true");
+    fold.style.cssText = "font:700 14px/1 system-ui,sans-serif;border:1px solid #ccd;border-radius:6px;background:#f3f4f8;color:#1d2330;padding:2px 8px;cursor:pointer";
+    h.append(title, fold);
     box.appendChild(h);
+    const body = document.createElement("div");
+    fold.addEventListener("click", () => {
+      const open = body.style.display === "none";
+      body.style.display = open ? "" : "none";
+      box.style.width = open ? "min(300px,calc(100vw - 24px))" : "auto";
+      title.textContent = open ? title.dataset.full : `proplens ${Math.round(analysis.figures.propaganda_score || 0)}/100`;
+      fold.textContent = open ? "–" : "+";
+      fold.title = open ? "Fold the panel" : "Unfold the panel";
+      fold.setAttribute("aria-expanded", String(open));
+    });
+    title.dataset.full = title.textContent;
     const counts = {};
     for (const s of spans) counts[s.technique] = (counts[s.technique] || 0) + 1;
     for (const [id, n] of Object.entries(counts)) {
@@ -233,7 +251,7 @@ if (!globalThis.__proplens) {
       const swatch = document.createElement("span");
       swatch.style.cssText = `display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 6px;background:${(colours[id] || {}).colour || "#999"}`;
       label.append(box2, swatch, `${(colours[id] || {}).name || id} ×${n}`);
-      box.appendChild(label);
+      body.appendChild(label);
     }
     const slider = document.createElement("input");
     // from the minimum the analysis kept (lower shows nothing more: set a lower one in the options)
@@ -241,25 +259,26 @@ if (!globalThis.__proplens) {
     slider.type = "range"; slider.min = String(kept); slider.max = "0.99"; slider.step = "0.01"; slider.value = String(kept);
     slider.setAttribute("aria-label", "Minimum score");
     slider.addEventListener("input", () => { state.threshold = Number(slider.value); state.marks.forEach(refresh); });
-    box.append("Minimum score ", slider);
+    body.append("Minimum score ", slider);
     if (listed.length) {
       const note = document.createElement("div");
       note.textContent = `Not placed on the page (found ${listed.length === 1 ? "once" : "there"} in the article, but not unambiguously here):`;
-      box.appendChild(note);
+      body.appendChild(note);
       const ul = document.createElement("ul");
       for (const s of listed) { const li = document.createElement("li"); li.textContent = `${(colours[s.technique] || {}).name || s.technique}: “${s.text}”`; ul.appendChild(li); }
-      box.appendChild(ul);
+      body.appendChild(ul);
     }
     if (analysis.id) {
       const a = document.createElement("a");
       a.href = `${server.replace(/\/+$/, "")}/a/${analysis.id}`; a.target = "_blank"; a.rel = "noopener";
       a.textContent = "Full result page"; a.style.display = "block";
-      box.appendChild(a);
+      body.appendChild(a);
     }
     const button = document.createElement("button");
     button.textContent = "Remove highlights";
     button.addEventListener("click", () => remove());
-    box.appendChild(button);
+    body.appendChild(button);
+    box.appendChild(body);
     root.appendChild(box);
     document.documentElement.appendChild(host);
     return { host, slider };

@@ -232,3 +232,24 @@ def test_the_pages_css_cannot_hide_or_restyle_the_highlights(browser, pages: str
     )
     assert style[0] == "inline" and style[1] != "rgba(0, 0, 0, 0)" and style[2] == "solid"
     assert page.evaluate("getComputedStyle(document.querySelector('proplens-ui')).display") != "none"
+
+
+def test_the_panel_folds_to_its_title_line_and_back(browser, pages: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The panel's fold button (in a closed shadow root: clicked where it is drawn) leaves only the title
+    line in the page's corner; a second click brings the panel back."""
+    context, worker = browser
+    page = context.new_page()
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.goto(f"{pages}/news.html")
+    _analyse(worker, f"{pages}/news.html")
+    covered = """() => { const x = innerWidth - 40; let top = innerHeight - 14;
+        while (top > 0 && document.elementFromPoint(x, top - 1)?.tagName === 'PROPLENS-UI') top -= 1;
+        return innerHeight - top; }"""
+    unfolded = page.evaluate(covered)
+    assert unfolded > 120  # the whole panel: title, techniques, slider, links
+    page.mouse.click(1000 - 12 - 12 - 14, 800 - unfolded + 20)  # the fold button, top right
+    folded = page.evaluate(covered)
+    page.screenshot(path=str(tmp_path / "folded.png"))
+    assert folded < 60, folded
+    page.mouse.click(1000 - 12 - 12 - 14, 800 - folded + 20)
+    assert page.evaluate(covered) == unfolded
