@@ -240,8 +240,8 @@ def test_the_panel_folds_to_its_title_line_and_back(browser, pages: str, tmp_pat
     context, worker = browser
     page = context.new_page()
     page.set_viewport_size({"width": 1000, "height": 800})
-    page.goto(f"{pages}/news.html")
-    _analyse(worker, f"{pages}/news.html")
+    page.goto(f"{pages}/news.html?fold")  # its own URL: earlier tests' tabs show news.html too
+    _analyse(worker, f"{pages}/news.html?fold")
     covered = """() => { const x = innerWidth - 40; let top = innerHeight - 14;
         while (top > 0 && document.elementFromPoint(x, top - 1)?.tagName === 'PROPLENS-UI') top -= 1;
         return innerHeight - top; }"""
