@@ -77,7 +77,7 @@ train: install
 	$(BIN)/proplens train --config configs/default-4epochs.toml --data $(SHARED)/data/ptc --out $(RUN)-4epochs
 	$(BIN)/proplens soup $(RUN)-3epochs $(RUN)-4epochs --data $(SHARED)/data/ptc --out $(RUN)
 
-## train-distilled: the default recipe taught by the accurate model (models/distillation.py): the teacher's
+## train-distilled: the default recipe taught by the accurate model (training/distillation.py): the teacher's
 ## answers on the training articles (about 17 min on 2 AVX2 cores, cached in the run folder), then the 3- and
 ## 4-epoch runs and their soup, as in `make train`; needs the accurate model installed (make install does it)
 DISTILLED_RUN ?= runs/distilled

@@ -76,8 +76,8 @@ def build_detector(variant: str, threads: int, workdir: Path, model: str = "defa
     from transformers import AutoModel, RobertaConfig, RobertaModel
 
     from proplens.models.features import FEATURE_NAMES
-    from proplens.models.network import DetectorNetwork, TorchEncoder
-    from proplens.models.training import resolve_base_encoder
+    from proplens.training.base_encoders import resolve_base_encoder
+    from proplens.training.network import DetectorNetwork, TorchEncoder
 
     torch.set_num_threads(threads)
     if variant == "roberta-large-torch":
@@ -96,7 +96,7 @@ def build_detector(variant: str, threads: int, workdir: Path, model: str = "defa
     network = DetectorNetwork(encoder, len(FEATURE_NAMES), len(shipped.info.techniques)).eval()
     head = network.numpy_head()
     if variant == "export-fp32":  # run in its own process, so that torch does not count in onnx-fp32's memory
-        from proplens.models.export import export_onnx
+        from proplens.training.export import export_onnx
 
         export_onnx(network, workdir / "fp32.onnx")
         np.savez(workdir / "head.npz", **head.state())

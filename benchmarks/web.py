@@ -31,7 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 from _server import running_server
 
-from proplens.models.precision import cpu_summary
+from proplens.training.precision import cpu_summary
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "data" / "ptc" / "dev-articles"

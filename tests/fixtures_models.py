@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+from proplens.models.detector import Detector, ModelInfo
+from proplens.models.heads import TechniqueHead
+from proplens.techniques import PTC_TECHNIQUE_IDS
 from tests.conftest import write
 
 TINY_WORDS = [
@@ -160,7 +164,7 @@ def tiny_encoder(folder: Path) -> Path:
 
 def tiny_train_config(encoder: Path, **changes: Any) -> Any:
     """The training settings that suit the 1-layer random BERT and the tiny corpus (a `TrainConfig`)."""
-    from proplens.models.config import TrainConfig
+    from proplens.training.config import TrainConfig
 
     settings: dict[str, Any] = {
         "base_encoder": str(encoder),
@@ -186,7 +190,7 @@ def tiny_training_inputs(tmp_path: Path) -> tuple[Any, Path]:
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[str]]:
     """A 4-epoch training run of a 1-layer random BERT on the tiny corpus: (run folder, results, log)."""
     pytest.importorskip("torch")
-    from proplens.models.training import train
+    from proplens.training.loop import train
 
     root = tmp_path_factory.mktemp("tiny")
     corpus = write_tiny_corpus(root / "corpus")
@@ -194,3 +198,47 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list
     messages: list[str] = []
     results = train(config, corpus, root / "run", log=messages.append)
     return root / "run", results, messages
+
+
+# -- a detector on a fake encoder: spans where the hot words are -----------------------------------
+
+HIDDEN = 4
+LOADED = PTC_TECHNIQUE_IDS.index("Loaded_Language")
+NAME = PTC_TECHNIQUE_IDS.index("Name_Calling,Labeling")
+
+
+class FakeEncoder:
+    """Marks the tokens whose id is in `hot` as propaganda; token vectors are one-hot on hot/cold."""
+
+    def __init__(self, hot: set[int]) -> None:
+        self.hot = hot
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.calls.append(ids.shape)
+        is_hot = np.isin(ids, list(self.hot)) & (mask == 1)
+        logits = np.zeros((*ids.shape, 3), dtype=np.float32)
+        logits[..., 0] = np.where(is_hot, -4.0, 4.0)
+        logits[..., 2] = np.where(is_hot, 4.0, -4.0)
+        hidden = np.zeros((*ids.shape, HIDDEN), dtype=np.float32)
+        hidden[..., 0] = is_hot
+        hidden[..., 1] = ~is_hot
+        return logits, hidden
+
+
+def head_preferring(technique: int, n_features: int) -> TechniqueHead:
+    """Hot fragments: `technique` first, Name_Calling second; cold fragments: Name_Calling."""
+    w1 = np.zeros((2, 3 * HIDDEN + n_features), dtype=np.float32)
+    w1[0, 0], w1[1, 1] = 1.0, 1.0
+    w2 = np.zeros((len(PTC_TECHNIQUE_IDS), 2), dtype=np.float32)
+    w2[technique, 0], w2[NAME, 0], w2[NAME, 1] = 5.0, 2.0, 5.0
+    return TechniqueHead({"w1": w1, "b1": np.zeros(2, np.float32), "w2": w2, "b2": np.zeros(14, np.float32)})
+
+
+@pytest.fixture
+def detector(tiny_tokenizer: object) -> Detector:
+    hot = {tiny_tokenizer.token_to_id(w) for w in ("corrupt", "crooks", "radical", "thugs")}  # type: ignore[attr-defined]
+    info = ModelInfo(max_tokens=6, overlap=2, threshold=0.5, max_gap=1)
+    return Detector(
+        tiny_tokenizer, FakeEncoder(hot), head_preferring(LOADED, len(info.features)), info, batch_size=3
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from proplens.models.catalog import named_models
 from proplens.models.detector import load_detector
-from proplens.models.export import reference_outputs
+from proplens.training.export import reference_outputs
 from tests.conftest import REPO
 
 FOLDER = dict((m.name, f) for m, f in named_models())["accurate"]

@@ -3,13 +3,12 @@
 import numpy as np
 import pytest
 
-from proplens.models.calibration import (
-    apply_span_calibration,
+from proplens.models.calibration import apply_span_calibration, span_calibration_features
+from proplens.training.calibration import (
     expected_calibration_error,
     fit_logistic,
     fit_temperature,
     reliability_table,
-    span_calibration_features,
 )
 
 

@@ -7,55 +7,12 @@ import pytest
 
 from proplens.document import Annotation, Article, Span
 from proplens.errors import ModelError
-from proplens.models.detector import Detector, ModelInfo, load_detector
-from proplens.models.heads import TechniqueHead, pool
+from proplens.models.detector import Detector, load_detector
+from proplens.models.heads import pool
 from proplens.models.predict import predict_si, predict_tc
 from proplens.techniques import PTC_TECHNIQUE_IDS
-
-HIDDEN = 4
-LOADED = PTC_TECHNIQUE_IDS.index("Loaded_Language")
-NAME = PTC_TECHNIQUE_IDS.index("Name_Calling,Labeling")
-
-
-class FakeEncoder:
-    """Marks the tokens whose id is in `hot` as propaganda; token vectors are one-hot on hot/cold."""
-
-    def __init__(self, hot: set[int]) -> None:
-        self.hot = hot
-        self.calls: list[tuple[int, int]] = []
-
-    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        self.calls.append(ids.shape)
-        is_hot = np.isin(ids, list(self.hot)) & (mask == 1)
-        logits = np.zeros((*ids.shape, 3), dtype=np.float32)
-        logits[..., 0] = np.where(is_hot, -4.0, 4.0)
-        logits[..., 2] = np.where(is_hot, 4.0, -4.0)
-        hidden = np.zeros((*ids.shape, HIDDEN), dtype=np.float32)
-        hidden[..., 0] = is_hot
-        hidden[..., 1] = ~is_hot
-        return logits, hidden
-
-
-from tests.conftest import EXAMPLES  # noqa: E402
-
-
-def head_preferring(technique: int, n_features: int) -> TechniqueHead:
-    """Hot fragments: `technique` first, Name_Calling second; cold fragments: Name_Calling."""
-    w1 = np.zeros((2, 3 * HIDDEN + n_features), dtype=np.float32)
-    w1[0, 0], w1[1, 1] = 1.0, 1.0
-    w2 = np.zeros((len(PTC_TECHNIQUE_IDS), 2), dtype=np.float32)
-    w2[technique, 0], w2[NAME, 0], w2[NAME, 1] = 5.0, 2.0, 5.0
-    return TechniqueHead({"w1": w1, "b1": np.zeros(2, np.float32), "w2": w2, "b2": np.zeros(14, np.float32)})
-
-
-@pytest.fixture
-def detector(tiny_tokenizer: object) -> Detector:
-    hot = {tiny_tokenizer.token_to_id(w) for w in ("corrupt", "crooks", "radical", "thugs")}  # type: ignore[attr-defined]
-    info = ModelInfo(max_tokens=6, overlap=2, threshold=0.5, max_gap=1)
-    return Detector(
-        tiny_tokenizer, FakeEncoder(hot), head_preferring(LOADED, len(info.features)), info, batch_size=3
-    )
-
+from tests.conftest import EXAMPLES
+from tests.fixtures_models import LOADED, NAME
 
 ARTICLES = [
     Article("1", "The corrupt mayor lied again, crooks in charge.\n\nVote them out!"),
@@ -286,13 +243,3 @@ def test_candidates_of_the_permissive_pass_are_those_overlapping_no_tuned_span()
     assert _not_overlapping(extra, []) == extra and _not_overlapping([], tuned) == []
     many = [(i * 3, i * 3 + 2, 0.5) for i in range(200_000)]  # linear: instant even for 200,000 spans
     assert len(_not_overlapping(many, [(1, 2, 0.9)])) == 199_999
-
-
-def test_paragraph_agreement_is_one_for_a_model_blind_to_context(detector: Detector) -> None:
-    from proplens.models.predict import paragraph_agreement, paragraphs
-
-    text = "The corrupt mayor lied.\n\nRadical thugs destroy our nation.\nNothing here at all."
-    assert paragraphs(text) == [(0, 23), (25, 58), (59, 79)]
-    result = paragraph_agreement(detector, [Article("p", text)])
-    assert result["spans_alone"] == result["spans_inside"] == 2
-    assert result["paragraph_f1"] == pytest.approx(1.0)

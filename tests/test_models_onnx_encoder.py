@@ -1,5 +1,5 @@
 """The ONNX encoder: each window alone, so neither padding, batch-mates nor threads change its outputs; and
-the shipped graph computes the way its model says (see models/export.py)."""
+the shipped graph computes the way its model says (see training/export.py)."""
 
 from __future__ import annotations
 

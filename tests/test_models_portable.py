@@ -20,12 +20,12 @@ import pytest
 
 from proplens.models.catalog import named_models
 from proplens.models.detector import load_detector
-from proplens.models.export import reference_outputs
+from proplens.training.export import reference_outputs
 
 QEMU = shutil.which("qemu-x86_64")
 SCRIPT = (
     "import json, sys; from proplens.models.detector import load_detector; "
-    "from proplens.models.export import reference_outputs; "
+    "from proplens.training.export import reference_outputs; "
     "print(json.dumps(reference_outputs(load_detector(sys.argv[1]))))"
 )
 MODELS = [

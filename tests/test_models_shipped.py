@@ -7,8 +7,9 @@ import pytest
 
 from proplens.io import ptc
 from proplens.models.detector import DEFAULT_MODEL_DIR, load_detector
-from proplens.models.export import REFERENCE_TEXTS, reference_outputs
-from proplens.models.predict import dev_scores, encode_all
+from proplens.models.predict import encode_all
+from proplens.training.export import REFERENCE_TEXTS, reference_outputs
+from proplens.training.measures import dev_scores
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(

@@ -15,8 +15,8 @@ import sys
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from proplens.models.config import DEFAULT_BASE_ENCODER
-from proplens.models.training import resolve_base_encoder
+from proplens.training.base_encoders import resolve_base_encoder
+from proplens.training.config import DEFAULT_BASE_ENCODER
 
 
 def main() -> None:

@@ -2,9 +2,10 @@
 
 Usage: python tools/paragraph_agreement.py MODEL [ARTICLES_DIR]
 
-MODEL is a name (default, accurate) or a model folder; ARTICLES_DIR defaults to ../shared/data/ptc/dev-articles.
+MODEL is a name (default, accurate) or a model folder; ARTICLES_DIR defaults to
+../shared/data/ptc/dev-articles.
 Prints SI precision/recall/F1 of the spans of each line analysed alone against the spans the same line gets
-inside its article (`proplens.models.predict.paragraph_agreement`), as JSON.
+inside its article (`proplens.training.measures.paragraph_agreement`), as JSON.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 
 from proplens.io import ptc
 from proplens.models.detector import load_detector
-from proplens.models.predict import paragraph_agreement
+from proplens.training.measures import paragraph_agreement
 
 
 def main() -> None:

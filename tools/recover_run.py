@@ -22,12 +22,12 @@ import torch
 from onnx import numpy_helper
 from transformers import AutoModel
 
-from proplens.models.config import load_config
 from proplens.models.detector import HEAD_FILE
 from proplens.models.features import FEATURE_NAMES
-from proplens.models.network import DetectorNetwork
-from proplens.models.training import resolve_base_encoder
 from proplens.techniques import PTC_TECHNIQUE_IDS
+from proplens.training.base_encoders import resolve_base_encoder
+from proplens.training.config import load_config
+from proplens.training.network import DetectorNetwork
 
 HEAD_PARAMETERS = {
     "w1": "technique_hidden.weight",

@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from proplens.models.config import load_config
-from proplens.models.export import retune
-from proplens.models.training import load_training_data
+from proplens.training.config import load_config
+from proplens.training.data import load_training_data
+from proplens.training.export import retune
 
 
 def main() -> None:

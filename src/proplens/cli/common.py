@@ -109,12 +109,13 @@ def print_json(payload: Any) -> None:
 
 
 def training(name: str) -> Any:
-    """A function of proplens.models.training, or `MissingExtra` naming the train extra."""
+    """A training entry point (`proplens.training`: train, soup, ensemble, export_run), or `MissingExtra`
+    naming the train extra."""
     for package in ("torch", "transformers", "onnx"):
         require(package, "train")
-    from proplens.models import training as module
+    from proplens.training import loop, runs
 
-    return getattr(module, name)
+    return getattr(loop if name == "train" else runs, name)
 
 
 class RateBar:

@@ -10,8 +10,8 @@ import typer
 
 from proplens.cli.app import app
 from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json, stderr, stdout, training
-from proplens.models.config import load_config
 from proplens.scoring import formatting
+from proplens.training.config import load_config
 
 TrainingData = Annotated[
     Path, typer.Option("--data", help="PTC-layout folder with train-articles/ and dev-articles/.")

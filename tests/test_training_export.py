@@ -11,7 +11,7 @@ import pytest
 from onnx import helper, numpy_helper
 
 from proplens.errors import ModelError
-from proplens.models.export import ensemble_graph, quantize
+from proplens.training.export import ensemble_graph, quantize
 
 HIDDEN = 64
 
@@ -96,8 +96,8 @@ def test_quantize_stores_the_ensembles_matrices_as_int8_and_computes_in_fp32(tmp
 
 
 def test_a_large_graph_keeps_its_weights_in_parts_with_the_same_outputs(tmp_path: Path) -> None:
-    from proplens.models.export import store_in_parts
     from proplens.models.onnx_encoder import OnnxEncoder
+    from proplens.training.export import store_in_parts
 
     graph = tmp_path / "model" / "encoder.onnx"
     graph.parent.mkdir()

