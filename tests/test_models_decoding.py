@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from proplens.models.decoding import decode_spans, snap_to_words
@@ -200,3 +202,27 @@ def test_viterbi_completes_clause_ends_only_when_asked() -> None:
     begins = [0.01, 0.01, 0.01, 0.01, 0.8, 0.1, 0.01, 0.01]
     assert _viterbi(text, spans, begins, bias=0.0) == ["vote them"]
     assert _viterbi(text, spans, begins, bias=0.0, complete=True) == ["vote them out"]
+
+
+def test_a_models_decoder_is_one_value_built_from_its_flat_settings() -> None:
+    from proplens.models.decoding import ThresholdDecoder, ViterbiDecoder
+    from proplens.models.detector import ModelInfo
+
+    viterbi = ModelInfo(decoder="viterbi", viterbi_bias=1.3, begin_penalty=-1.0, peak=0.4, trim=True)
+    assert viterbi.span_decoder == ViterbiDecoder(bias=1.3, begin_penalty=-1.0, peak=0.4, trim=True)
+    threshold = ModelInfo(threshold=0.3, max_gap=1, peak=0.5, split=0.6)
+    assert threshold.span_decoder == ThresholdDecoder(threshold=0.3, max_gap=1, peak=0.5, split=0.6)
+
+
+def test_raising_a_decoder_never_lets_weaker_spans_through() -> None:
+    from proplens.models.decoding import ThresholdDecoder, ViterbiDecoder
+
+    text = "a bad word here and a worse one"
+    offsets = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    probabilities = [0.1, 0.6, 0.7, 0.2, 0.1, 0.1, 0.9, 0.95]
+    begins = [0.0, 0.5, 0.1, 0.0, 0.0, 0.0, 0.6, 0.1]
+    for decoder in (ThresholdDecoder(threshold=0.5), ViterbiDecoder(bias=1.0, trim=False)):
+        loose = decoder.spans(text, offsets, probabilities, begins)
+        strict = decoder.raised_to(0.8).spans(text, offsets, probabilities, begins)
+        assert [text[s:e] for s, e, _ in loose] == ["bad word", "worse one"]
+        assert [text[s:e] for s, e, _ in strict] == ["worse one"]

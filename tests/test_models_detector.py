@@ -37,7 +37,7 @@ def test_spans_are_character_ranges_of_the_hot_words(detector: Detector) -> None
     assert [text[s:e] for s, e, _ in detector.find_spans(encoded[0])] == ["corrupt", "crooks"]
     assert [ARTICLES[1].text[s:e] for s, e, _ in detector.find_spans(encoded[1])] == ["Radical thugs"]
     assert all(score > 0.99 for *_, score in detector.find_spans(encoded[1]))
-    assert detector.find_spans(encoded[0], threshold=1.01) == []
+    assert detector.find_spans(encoded[0], minimum=1.01) == []
 
 
 def test_classify_pools_the_fragment_tokens(detector: Detector) -> None:
@@ -155,7 +155,7 @@ def test_the_viterbi_decoder_and_min_score(detector: Detector) -> None:
     viterbi = detector.with_operating_point(decoder="viterbi", viterbi_bias=1.0, peak=0.0)
     encoded = viterbi.encode([Article("v", "The corrupt mayor lied again.")])[0]
     loose = viterbi.find_spans(encoded)
-    strict = viterbi.find_spans(encoded, threshold=0.999)
+    strict = viterbi.find_spans(encoded, minimum=0.999)
     assert len(strict) <= len(loose)
     assert all(0 <= s < e <= len(encoded.article.text) for s, e, _ in loose)
 

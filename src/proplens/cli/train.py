@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -116,8 +117,9 @@ def _models_table() -> Any:
     from proplens.models.detector import INFO_FILE, ModelInfo
 
     table = Table(title="Models (--model NAME)", title_justify="left")
-    for column in ("name", "model", "base encoder", "MB", "dev SI F1", "TC micro-F1"):
-        table.add_column(column, justify="right" if column in ("MB", "dev SI F1", "TC micro-F1") else "left")
+    for column in ("name", "version", "base encoder", "MB", "dev SI F1", "TC micro-F1"):
+        numeric = column in ("MB", "dev SI F1", "TC micro-F1")
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for named, folder in named_models():
         if folder is None or not (folder / INFO_FILE).is_file():
             table.add_row(named.name, f"[dim]not installed: {named.install}[/dim]", "", "", "", "")
@@ -127,7 +129,7 @@ def _models_table() -> Any:
         size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6
         table.add_row(
             named.name,
-            info.model_id,
+            info.version,
             info.base_encoder,
             f"{size:.0f}",
             f"{scores.get('si_f1', float('nan')):.3f}",
@@ -142,26 +144,15 @@ def _model_lines(info: Any) -> list[str]:
         f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
         f"windows of {info.max_tokens} tokens (overlap {info.overlap})"
     ]
-    if info.decoder != "viterbi":
-        lines.append(f"operating point: threshold {info.threshold}, peak {info.peak}, max_gap {info.max_gap}")
-    lines.append(f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}")
-    if info.decoder == "viterbi" and info.min_score is not None:
-        lines.append(
-            f"decoding: constrained Viterbi (bias {info.viterbi_bias}, begin penalty {info.begin_penalty}), "
-            f"candidates down to bias {info.candidate_bias}, phrase ends trimmed: "
-            f"{'yes' if info.trim else 'no'}"
-        )
+    decoder = info.span_decoder
+    if info.min_score is not None:  # the candidates are decoded without a peak; the minimum filters them
+        decoder = replace(decoder, peak=0.0)
+    lines.append(f"decoding: {decoder.summary}")
+    if info.candidate_bias is not None:
+        lines.append(f"candidates: a second pass down to Viterbi bias {info.candidate_bias}")
+    if info.min_score is not None:
         lines.append(f"default minimum score (tuned on dev): {info.min_score}")
-    elif info.decoder == "viterbi":
-        lines.append(
-            f"decoding: constrained Viterbi (bias {info.viterbi_bias}, begin penalty {info.begin_penalty}, "
-            f"peak {info.peak}), phrase ends trimmed: {'yes' if info.trim else 'no'}"
-        )
-    else:
-        lines.append(
-            f"decoding: B tags start spans at p(B) >= {info.split}, sentence ends crossed at p >= "
-            f"{info.cross}, phrase ends trimmed: {'yes' if info.trim else 'no'}"
-        )
+    lines.append(f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}")
     if info.token_features:
         lines.append(f"the span tagger also reads {len(info.token_features)} surface signals per token")
     calibration = info.dev_scores.get("calibration")

@@ -28,6 +28,10 @@ probable *valid* BIO sequence (I never follows O; after a line break or sentence
 `bias` added to the log-probabilities of B and I (the tagger is trained on text that is 90% O, so its
 argmax finds too little) and `begin_penalty` added whenever a B follows a span token (fewer, longer spans).
 Each B I* run is a span, kept if one of its tokens reaches `peak`, then trimmed and snapped as above.
+
+A model's choice of decoder and its settings are one small value, `ThresholdDecoder` or `ViterbiDecoder`
+(`ModelInfo.span_decoder` builds it from the model's ``detector.json``): the detector asks it for spans and
+never looks at the decoder's name.
 """
 
 from __future__ import annotations
@@ -35,8 +39,127 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-__all__ = ["END_WORDS", "complete_clause_end", "decode_spans", "snap_to_words", "trim_span", "viterbi_spans"]
+__all__ = [
+    "DECODERS",
+    "END_WORDS",
+    "SpanDecoder",
+    "ThresholdDecoder",
+    "ViterbiDecoder",
+    "complete_clause_end",
+    "decode_spans",
+    "snap_to_words",
+    "trim_span",
+    "viterbi_spans",
+]
+
+Spans = list[tuple[int, int, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdDecoder:
+    """Runs of tokens whose span probability reaches `threshold` (`decode_spans`)."""
+
+    threshold: float = 0.4
+    max_gap: int = 2
+    peak: float = 0.0
+    split: float | None = None
+    cross: float | None = None
+    trim: bool = False
+    complete_ends: bool = False
+
+    def spans(
+        self,
+        text: str,
+        offsets: Sequence[tuple[int, int]],
+        probabilities: Sequence[float],
+        begin_probabilities: Sequence[float],
+    ) -> Spans:
+        return decode_spans(
+            text,
+            offsets,
+            probabilities,
+            threshold=self.threshold,
+            max_gap=self.max_gap,
+            peak=self.peak if self.peak > self.threshold else None,
+            begin_probabilities=begin_probabilities,
+            split=self.split,
+            cross=self.cross,
+            trim=self.trim,
+            complete=self.complete_ends,
+        )
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"token threshold {self.threshold}{_peak(self.peak)}, gaps up to {self.max_gap} characters "
+            f"joined, B tags start spans at p(B) >= {self.split}, "
+            f"sentence ends crossed at p >= {self.cross}, "
+            f"phrase ends trimmed: {_yes(self.trim)}, clause ends completed: {_yes(self.complete_ends)}"
+        )
+
+    def raised_to(self, minimum: float) -> ThresholdDecoder:
+        """The decoder at token threshold `minimum`, its peak moved by as much (never weaker spans)."""
+        return replace(self, threshold=minimum, peak=minimum + max(0.0, self.peak - self.threshold))
+
+
+@dataclass(frozen=True, slots=True)
+class ViterbiDecoder:
+    """The most probable valid BIO sequence (`viterbi_spans`)."""
+
+    bias: float = 1.0
+    begin_penalty: float = 0.0
+    peak: float = 0.0
+    trim: bool = True
+    complete_ends: bool = False
+
+    def spans(
+        self,
+        text: str,
+        offsets: Sequence[tuple[int, int]],
+        probabilities: Sequence[float],
+        begin_probabilities: Sequence[float],
+    ) -> Spans:
+        return viterbi_spans(
+            text,
+            offsets,
+            probabilities,
+            begin_probabilities,
+            bias=self.bias,
+            begin_penalty=self.begin_penalty,
+            peak=self.peak,
+            trim=self.trim,
+            complete=self.complete_ends,
+        )
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"constrained Viterbi (bias {self.bias}, begin penalty {self.begin_penalty}{_peak(self.peak)}), "
+            f"phrase ends trimmed: {_yes(self.trim)}, clause ends completed: {_yes(self.complete_ends)}"
+        )
+
+    def raised_to(self, minimum: float) -> ViterbiDecoder:
+        """The decoder whose spans must peak at `minimum` at least."""
+        return replace(self, peak=max(self.peak, minimum))
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _peak(peak: float) -> str:
+    return f", peak {peak}" if peak > 0 else ""
+
+
+SpanDecoder = ThresholdDecoder | ViterbiDecoder
+
+DECODERS: dict[str, type[ThresholdDecoder] | type[ViterbiDecoder]] = {
+    "threshold": ThresholdDecoder,
+    "viterbi": ViterbiDecoder,
+}
+"""The decoders a model's ``detector.json`` may name (`ModelInfo.decoder`)."""
 
 END_WORDS = frozenset(
     [

@@ -22,7 +22,7 @@ from proplens.errors import Cancelled, ModelError
 from proplens.models.calibration import apply_span_calibration, span_calibration_features
 from proplens.models.catalog import DEFAULT_MODEL_DIR, model_directory
 from proplens.models.cues import cue_words
-from proplens.models.decoding import decode_spans, viterbi_spans
+from proplens.models.decoding import DECODERS, SpanDecoder, ThresholdDecoder, ViterbiDecoder
 from proplens.models.features import FEATURE_NAMES, span_features
 from proplens.models.heads import EnsembleHead, TechniqueHead, pool, read_head, softmax
 from proplens.models.token_features import TOKEN_FEATURE_NAMES, token_features
@@ -48,10 +48,6 @@ __all__ = [
 
 Array = NDArray[np.float32]
 Encoder = Callable[[NDArray[np.int64], NDArray[np.int64]], tuple[Array, Array]]
-
-DECODERS = ("threshold", "viterbi")
-"""The span decoders `ModelInfo.decoder` may name (models/decoding.py)."""
-
 
 ENCODER_FILE = "encoder.onnx"
 HEAD_FILE = "technique_head.npz"
@@ -120,6 +116,28 @@ class ModelInfo:
     dev_scores: dict[str, Any] = field(default_factory=dict)
     reference: dict[str, Any] = field(default_factory=dict)
     """Outputs of a few short texts recorded at export, which every CPU must reproduce (see export.py)."""
+
+    @property
+    def span_decoder(self) -> SpanDecoder:
+        """The decoder and its settings as one value (models/decoding.py). ``detector.json`` keeps them as
+        flat fields, so every model written so far still reads."""
+        if self.decoder == "viterbi":
+            return ViterbiDecoder(
+                bias=self.viterbi_bias,
+                begin_penalty=self.begin_penalty,
+                peak=self.peak,
+                trim=self.trim,
+                complete_ends=self.complete_ends,
+            )
+        return ThresholdDecoder(
+            threshold=self.threshold,
+            max_gap=self.max_gap,
+            peak=self.peak,
+            split=self.split,
+            cross=self.cross,
+            trim=self.trim,
+            complete_ends=self.complete_ends,
+        )
 
     @property
     def model_id(self) -> str:
@@ -258,61 +276,35 @@ class Detector:
     # -- spans and techniques -----------------------------------------------------------------------
 
     def find_spans(
-        self,
-        encoded: EncodedArticle,
-        *,
-        threshold: float | None = None,
-        max_gap: int | None = None,
-        peak: float | None = None,
+        self, encoded: EncodedArticle, *, minimum: float | None = None
     ) -> list[tuple[int, int, float]]:
-        """``(start, end, score)`` character spans at the model's operating point.
+        """``(start, end, score)`` character spans at the model's operating point (`ModelInfo.span_decoder`).
 
-        With the Viterbi decoder (`ModelInfo.decoder`), a `threshold` raises the peak a span must reach;
-        with the threshold decoder it is the token threshold and moves the peak up with it. Either way a
-        higher value never lets weaker spans through.
+        A `minimum` raises the operating point (`raised_to`): the peak a Viterbi span must reach, the
+        threshold decoder's token threshold. Either way a higher value never lets weaker spans through.
         """
-        if self.info.decoder == "viterbi":
-            if peak is None:
-                peak = self.info.peak if threshold is None else max(self.info.peak, threshold)
-            spans = viterbi_spans(
-                encoded.article.text,
-                encoded.tokens.offsets,
-                encoded.span_probabilities.tolist(),
-                encoded.begin_probabilities.tolist(),
-                bias=self.info.viterbi_bias,
-                begin_penalty=self.info.begin_penalty,
-                peak=peak,
-                trim=self.info.trim,
-                complete=self.info.complete_ends,
-            )
-        else:
-            if threshold is None:
-                threshold = self.info.threshold
-                peak = self.info.peak if peak is None else peak
-            elif peak is None:
-                peak = threshold + max(0.0, self.info.peak - self.info.threshold)
-            spans = decode_spans(
-                encoded.article.text,
-                encoded.tokens.offsets,
-                encoded.span_probabilities.tolist(),
-                threshold=threshold,
-                max_gap=self.info.max_gap if max_gap is None else max_gap,
-                peak=peak if peak > threshold else None,
-                begin_probabilities=encoded.begin_probabilities.tolist(),
-                split=self.info.split,
-                cross=self.info.cross,
-                trim=self.info.trim,
-                complete=self.info.complete_ends,
-            )
+        decoder = self.info.span_decoder
+        if minimum is not None:
+            decoder = decoder.raised_to(minimum)
+        return self._scored(encoded, self._decode(encoded, decoder))
+
+    def _decode(self, encoded: EncodedArticle, decoder: SpanDecoder) -> list[tuple[int, int, float]]:
+        return decoder.spans(
+            encoded.article.text,
+            encoded.tokens.offsets,
+            encoded.span_probabilities.tolist(),
+            encoded.begin_probabilities.tolist(),
+        )
+
+    def _scored(
+        self, encoded: EncodedArticle, spans: list[tuple[int, int, float]]
+    ) -> list[tuple[int, int, float]]:
+        """The spans with their calibrated scores (`ModelInfo.span_calibration`), if the model has one."""
         if not self.info.span_calibration:
             return spans
+        weights = self.info.span_calibration
         return [
-            (
-                start,
-                end,
-                apply_span_calibration(self.info.span_calibration, self.span_features(encoded, start, end)),
-            )
-            for start, end, _ in spans
+            (s, e, apply_span_calibration(weights, self.span_features(encoded, s, e))) for s, e, _ in spans
         ]
 
     def candidates(self, encoded: EncodedArticle) -> list[tuple[int, int, float]]:
@@ -320,32 +312,12 @@ class Detector:
         Viterbi spans at the tuned bias whatever their peak, then those of the permissive pass
         (`ModelInfo.candidate_bias`) that overlap none of them. A model without candidates gives the
         spans at its operating point."""
-        if self.info.candidate_bias is None or self.info.decoder != "viterbi":
+        decoder = self.info.span_decoder
+        if self.info.candidate_bias is None or not isinstance(decoder, ViterbiDecoder):
             return self.find_spans(encoded)
-        text, offsets = encoded.article.text, encoded.tokens.offsets
-        probabilities = encoded.span_probabilities.tolist()
-        begins = encoded.begin_probabilities.tolist()
-        penalty, trim, complete = self.info.begin_penalty, self.info.trim, self.info.complete_ends
-        found, extra = (
-            viterbi_spans(
-                text,
-                offsets,
-                probabilities,
-                begins,
-                bias=bias,
-                begin_penalty=penalty,
-                trim=trim,
-                complete=complete,
-            )
-            for bias in (self.info.viterbi_bias, self.info.candidate_bias)
-        )
-        found = sorted(found + _not_overlapping(extra, found))
-        if not self.info.span_calibration:
-            return found
-        return [
-            (s, e, apply_span_calibration(self.info.span_calibration, self.span_features(encoded, s, e)))
-            for s, e, _ in found
-        ]
+        found = self._decode(encoded, replace(decoder, peak=0.0))
+        extra = self._decode(encoded, replace(decoder, peak=0.0, bias=self.info.candidate_bias))
+        return self._scored(encoded, sorted(found + _not_overlapping(extra, found)))
 
     def fragments(
         self, encoded: EncodedArticle, *, min_score: float | None = None
@@ -357,7 +329,7 @@ class Detector:
         tuned one), so a lower minimum reveals more fragments and every reported score is at least the
         minimum. An older model raises its peak to `min_score` and then applies the same filter."""
         if self.info.min_score is None:
-            found = self.find_spans(encoded, threshold=min_score)
+            found = self.find_spans(encoded, minimum=min_score)
             minimum = 0.0 if min_score is None else min_score
         else:
             found = self.candidates(encoded)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from proplens.document import Annotation, Span
+from proplens.models.decoding import ViterbiDecoder
 from proplens.models.detector import Detector, EncodedArticle, ModelInfo
 from proplens.models.predict import spans_of, techniques_for
 from proplens.scoring import si, tc
@@ -193,7 +194,7 @@ def cross_validated_si(
             tuned = detector.with_operating_point(
                 min_score=tune_min_score(detector, rest, rest_gold)["min_score"]
             )
-        elif detector.info.decoder == "viterbi":
+        elif isinstance(detector.info.span_decoder, ViterbiDecoder):
             point = tune_viterbi(detector, rest, rest_gold)
             tuned = detector.with_operating_point(
                 viterbi_bias=point["viterbi_bias"], begin_penalty=point["begin_penalty"], peak=point["peak"]
@@ -217,7 +218,7 @@ def tune_reporting(
     score, and the SI figure cross-validated over dev articles. Returns the new `ModelInfo` and the
     figures (`cross_validated`, `calibration`, and the `min_score_point` for the operating point)."""
     info = detector.info
-    if info.decoder == "viterbi":
+    if isinstance(info.span_decoder, ViterbiDecoder):
         info = replace(info, candidate_bias=round(info.viterbi_bias + CANDIDATE_BIAS_STEP, 2), min_score=0.0)
     calibration = calibrate(detector.with_operating_point(**reporting_changes(info)), encoded, gold)
     info = replace(
@@ -255,7 +256,7 @@ def tune_decoder(
 ) -> tuple[ModelInfo, dict[str, float]]:
     """The decoder's operating point (Viterbi: `VITERBI_GRID`, threshold: `FINE_GRID`), then the
     Repetition boost, tuned on dev: the new `ModelInfo` and the chosen settings with their dev figures."""
-    if detector.info.decoder == "viterbi":
+    if isinstance(detector.info.span_decoder, ViterbiDecoder):
         point = tune_viterbi(detector, encoded, gold)
         changes: dict[str, Any] = {
             "viterbi_bias": point["viterbi_bias"],
