@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install runtime browser qemu run test test-all lint format clean train ship train-distilled train-accurate ship-accurate benchmark extension
+.PHONY: install runtime extension-deps browser qemu run test test-all lint format clean train ship train-distilled train-accurate ship-accurate benchmark extension
 
 RUNTIME := $(VENV)/.runtime
 
@@ -22,6 +22,14 @@ $(RUNTIME): pyproject.toml
 $(STAMP): $(RUNTIME) packages/proplens-accurate/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,train,ray]' -e packages/proplens-accurate
 	touch $(STAMP)
+
+## extension-deps: the extension's build and lint tools (esbuild, ESLint, TypeScript), pinned in
+## extension/package-lock.json and installed with npm ci
+EXT_STAMP := extension/node_modules/.installed
+extension-deps: $(EXT_STAMP)
+$(EXT_STAMP): extension/package.json extension/package-lock.json
+	npm ci --prefix extension --no-audit --no-fund --loglevel=error
+	touch $(EXT_STAMP)
 
 ## browser: Debian's Chromium for the HTML report screenshot test (installed when root with apt-get)
 CHROMIUM ?= /usr/bin/chromium
@@ -50,24 +58,25 @@ qemu:
 	else echo "no qemu-x86_64 and no way to install it: the portability tests will be skipped"; fi
 
 ## test: install, then run the whole (fast) test suite
-test: install browser qemu
+test: install extension-deps browser qemu
 	$(BIN)/pytest
 
 ## test-all: also the slow tests
-test-all: install
+test-all: install extension-deps
 	$(BIN)/pytest -m ''
 
-lint: install
+lint: install extension-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	npm --prefix extension run --silent lint
 
 format: install
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache extension/node_modules dist
 
 ## train: the shipped model's recipe on ../shared/data/ptc: two runs (3 and 4 epochs, about 25 + 37 minutes
 ## on 2 cores) and the mean of their weights (a model soup, about 6 minutes); RUN=runs/default
@@ -115,8 +124,9 @@ benchmark: install
 	$(BIN)/python benchmarks/detector.py
 	$(BIN)/python benchmarks/encoder.py
 
-## extension: the browser extension as dist/proplens-extension.zip (unzip, then "Load unpacked" in chrome://extensions)
-extension:
-	@mkdir -p dist
-	@$(PYTHON) -c "import pathlib, zipfile; z = zipfile.ZipFile('dist/proplens-extension.zip', 'w', zipfile.ZIP_DEFLATED); [z.write(p, p.relative_to('extension')) for p in sorted(pathlib.Path('extension').rglob('*')) if p.is_file()]; z.close()"
+## extension: the browser extension built into dist/extension (no test hooks) and zipped as
+## dist/proplens-extension.zip (unzip, then "Load unpacked" in chrome://extensions)
+extension: extension-deps
+	node extension/build.mjs --out dist/extension
+	@cd dist/extension && rm -f ../proplens-extension.zip && $(PYTHON) -c "import pathlib, zipfile; z = zipfile.ZipFile('../proplens-extension.zip', 'w', zipfile.ZIP_DEFLATED); [z.write(p) for p in sorted(pathlib.Path('.').rglob('*')) if p.is_file()]; z.close()"
 	@echo "wrote dist/proplens-extension.zip"

@@ -1,13 +1,16 @@
-"""The browser extension (extension/) loaded in Debian's Chromium, against pages from a local test server
-and the app on 127.0.0.1: highlights on the article's words, none in navigation or footer, tooltips by
-keyboard, the confidence slider, "remove" restoring the page exactly, strict CSP pages, hostile pages."""
+"""The browser extension (extension/, built by extension/build.mjs) loaded in Debian's Chromium, against
+pages from a local test server and the app on 127.0.0.1: highlights on the article's words, none in
+navigation or footer, tooltips by keyboard, the confidence slider, "remove" restoring the page exactly,
+strict CSP pages, hostile pages; and the product build without the tests' hooks."""
 
 from __future__ import annotations
 
 import http.server
 import shutil
+import subprocess
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +19,9 @@ import pytest
 from tests.conftest import EXAMPLES
 from tests.fixtures_web import EXTENSION_TOKEN
 
-EXTENSION = Path(__file__).resolve().parents[1] / "extension"
+ROOT = Path(__file__).resolve().parents[1]
+EXTENSION = ROOT / "extension"
+HOOKS = ("proplensAnalyseTab", "proplensFetched", "proplens:threshold")
 DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
 HEADLINE, BODY = DEMO.split("\n", 1)
 PARAGRAPHS = [p for p in BODY.strip().split("\n") if p.strip()]
@@ -91,12 +96,45 @@ def pages(live_server: str) -> Iterator[str]:
     server.shutdown()
 
 
+def _build(out: Path, *, test: bool) -> Path:
+    """The extension as `build.mjs` makes it (skips when Node.js or the npm packages are missing)."""
+    if not shutil.which("node") or not (EXTENSION / "node_modules" / "esbuild").exists():
+        pytest.skip("no Node.js or no extension/node_modules (make extension-deps installs them)")
+    command = ["node", str(EXTENSION / "build.mjs"), "--out", str(out)] + (["--test"] if test else [])
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_the_product_build_carries_no_test_hooks(tmp_path: Path) -> None:
+    """`make extension`'s zip: the four scripts and the static files, none of the hooks the tests use."""
+    product = _build(tmp_path / "product", test=False)
+    names = sorted(p.name for p in product.iterdir())
+    scripts = ["background.js", "content.js", "options.js", "popup.js"]
+    assert names == sorted([*scripts, "manifest.json", "options.html", "popup.html", "popup.css", "icon.png"])
+    code = "".join(p.read_text(encoding="utf-8") for p in product.glob("*.js"))
+    assert not [hook for hook in HOOKS if hook in code]
+    assert "import " not in code  # bundled: a content script cannot import modules
+    tested = "".join(p.read_text(encoding="utf-8") for p in _build(tmp_path / "test", test=True).glob("*.js"))
+    assert all(hook in tested for hook in HOOKS)  # the check above can fail
+
+
+def test_make_extension_zips_the_product_build(tmp_path: Path) -> None:
+    if not shutil.which("make") or not (EXTENSION / "node_modules" / "esbuild").exists():
+        pytest.skip("no make or no extension/node_modules")
+    subprocess.run(["make", "-s", "extension"], cwd=ROOT, check=True, capture_output=True, timeout=120)
+    with zipfile.ZipFile(ROOT / "dist" / "proplens-extension.zip") as archive:
+        names = archive.namelist()
+        assert "manifest.json" in names and "background.js" in names
+        assert not any(hook.encode() in archive.read(n) for n in names if n.endswith(".js") for hook in HOOKS)
+
+
 @pytest.fixture(scope="module")
 def browser(live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     playwright_api = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():
         pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
+    built = _build(tmp_path_factory.mktemp("extension"), test=True)
     with playwright_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("profile")),
@@ -105,8 +143,8 @@ def browser(live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type
             args=[
                 "--headless=new",
                 "--no-sandbox",
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
+                f"--disable-extensions-except={built}",
+                f"--load-extension={built}",
             ],
         )
         worker = (
@@ -253,3 +291,17 @@ def test_the_panel_folds_to_its_title_line_and_back(browser, pages: str, tmp_pat
     assert folded < 60, folded
     page.mouse.click(1000 - 12 - 12 - 14, 800 - folded + 20)
     assert page.evaluate(covered) == unfolded
+
+
+def test_the_technique_list_is_fetched_once_for_many_analyses(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
+    """Names, definitions and colours change only with the server: one request per server and taxonomy."""
+    context, worker = browser
+    for n in range(2):
+        page = context.new_page()
+        page.goto(f"{pages}/news.html?twice{n}")
+        _analyse(worker, f"{pages}/news.html?twice{n}")
+        page.close()
+    fetched = worker.evaluate("() => self.proplensFetched")
+    lists = [url for url in fetched if "/techniques" in url]
+    analyses = [url for url in fetched if "/analyze" in url]
+    assert len(lists) == 1 and len(analyses) >= 2, fetched

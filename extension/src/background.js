@@ -1,21 +1,20 @@
 // proplens extension — service worker: talks to the proplens server (the token never reaches pages).
-"use strict";
+import { loadSettings } from "./settings.js";
 
-const DEFAULTS = { server: "http://127.0.0.1:8000", token: "", model: "", minScore: null };
+// The technique lists (names, definitions, colours) already fetched, by server and taxonomy: they change
+// only when the server does, so one fetch per browser session is enough.
+const techniqueLists = new Map();
 
-async function settings() {
-  return Object.assign({}, DEFAULTS, await chrome.storage.local.get(["server", "token", "model", "minScore"]));
-}
-
-// Analyse the page in tab `tabId`: the content script sends its HTML, the server returns the spans,
-// the content script highlights them. Returns the content script's summary (placed / listed).
+/** Analyse the page in tab `tabId`: the content script sends its HTML, the server returns the spans, the
+ * content script highlights them. Returns the content script's summary (placed / listed).
+ * @param {number} tabId */
 async function analyseTab(tabId) {
   await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
   const page = await chrome.tabs.sendMessage(tabId, { type: "proplens:page" });
-  const { server, token, model, minScore } = await settings();
+  const { server, token, model, minScore } = await loadSettings();
   const base = server.replace(/\/+$/, "");
   const headers = { "Content-Type": "application/json", "Authorization": "Bearer " + token };
-  const analysis = await call(fetch(base + "/api/v1/analyze", {
+  const analysis = await call(base + "/api/v1/analyze", {
     method: "POST",
     headers,
     // a named model only ("default", "accurate"); empty: the server's own. No minimum: the model's own
@@ -24,18 +23,30 @@ async function analyseTab(tabId) {
       model ? { model } : {},
       typeof minScore === "number" ? { min_score: minScore } : {},
     )),
-  }));
-  const techniques = await call(fetch(base + "/api/v1/techniques?taxonomy=" + analysis.taxonomy, { headers }));
-  const colours = Object.fromEntries(techniques.map((t) => [t.id, t]));
+  });
+  const colours = await techniquesOf(base, analysis.taxonomy, headers);
   return chrome.tabs.sendMessage(tabId, { type: "proplens:show", analysis, colours, server: base });
 }
 
-async function call(request) {
+/** The technique list of `taxonomy` on the server at `base`, by id; fetched once per browser session. */
+async function techniquesOf(base, taxonomy, headers) {
+  const key = base + " " + taxonomy;
+  if (!techniqueLists.has(key)) {
+    const techniques = await call(base + "/api/v1/techniques?taxonomy=" + encodeURIComponent(taxonomy), { headers });
+    techniqueLists.set(key, Object.fromEntries(techniques.map((t) => [t.id, t])));
+  }
+  return techniqueLists.get(key);
+}
+
+/** The server's JSON answer, or an Error whose message says what went wrong in a sentence. */
+async function call(url, init) {
+  if (__TEST__) fetched.push(url);
   let response;
   try {
-    response = await request;
+    response = await fetch(url, init);
   } catch (error) {
-    throw new Error("cannot reach the proplens server: is `proplens serve` running? (" + error.message + ")");
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error("cannot reach the proplens server: is `proplens serve` running? (" + why + ")", { cause: error });
   }
   const body = await response.json().catch(() => ({ detail: "the server's answer is not JSON" }));
   if (!response.ok) throw new Error(body.detail || ("the server answered HTTP " + response.status));
@@ -56,7 +67,7 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
 // "Analyse automatically on these sites": pages of a listed host are analysed once they have loaded.
 chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (change.status !== "complete" || !tab.url) return;
-  const { autoSites = [] } = await chrome.storage.local.get(["autoSites"]);
+  const { autoSites } = await loadSettings();
   let host;
   try { host = new URL(tab.url).hostname; } catch { return; }
   if (autoSites.some((site) => host === site || host.endsWith("." + site))) {
@@ -64,4 +75,10 @@ chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   }
 });
 
-self.proplensAnalyseTab = analyseTab;  // for the tests, which drive the worker directly
+// The test build's hooks (build.mjs --test): the browser tests drive the worker directly and read which
+// URLs it fetched. The product build has neither.
+/** @type {string[]} */
+const fetched = [];
+if (__TEST__) {
+  Object.assign(self, { proplensAnalyseTab: analyseTab, proplensFetched: fetched });
+}

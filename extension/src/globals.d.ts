@@ -1,0 +1,2 @@
+// Set by build.mjs: true in the test build only (hooks the browser tests drive).
+declare const __TEST__: boolean;

@@ -1,0 +1,27 @@
+// The extension's settings: one place for their defaults, read by the service worker and the options page.
+
+export const DEFAULT_SERVER = "http://127.0.0.1:8000";
+
+// The models a server may be asked for by name; "" is the server's own default.
+export const MODELS = ["default", "accurate"];
+
+// The range the options page accepts for a minimum score (null: the model's tuned minimum).
+export const MIN_SCORE_RANGE = [0.05, 0.95];
+
+/** @typedef {{server: string, token: string, model: string, minScore: number | null, autoSites: string[]}} Settings */
+
+/** @type {Settings} */
+export const DEFAULTS = { server: DEFAULT_SERVER, token: "", model: "", minScore: null, autoSites: [] };
+
+/** The saved settings over the defaults, each checked (a value of the wrong kind is the default).
+ * @returns {Promise<Settings>} */
+export async function loadSettings() {
+  const saved = await chrome.storage.local.get(Object.keys(DEFAULTS));
+  return {
+    server: typeof saved.server === "string" && saved.server ? saved.server : DEFAULT_SERVER,
+    token: typeof saved.token === "string" ? saved.token : "",
+    model: typeof saved.model === "string" && MODELS.includes(saved.model) ? saved.model : "",
+    minScore: typeof saved.minScore === "number" ? saved.minScore : null,
+    autoSites: Array.isArray(saved.autoSites) ? saved.autoSites.filter((s) => typeof s === "string") : [],
+  };
+}
