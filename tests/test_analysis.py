@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
 from proplens import nlp
 from proplens.analysis import (
+    NAMING_SENTENCES,
     SCORE_SCALE,
+    _canonical_names,
+    _naming_sentences,
     figures,
     in_taxonomy,
     key_sentences,
@@ -17,7 +21,9 @@ from proplens.analysis import (
     targets,
 )
 from proplens.document import Analysis, Article, Span
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, SHARED
+
+SHARED_EXAMPLES = SHARED / "examples"
 
 TEXT = (
     "Senator Jane Miller attacked the plan.\n\n"
@@ -126,6 +132,62 @@ def test_targets_resolve_short_mentions_to_the_full_name() -> None:
     assert set(by_name["Jane Miller"].technique_counts()) == {"Name_Calling,Labeling", "Loaded_Language"}
     assert analysis.target_of(spans[3]) is None
     assert analysis.target_of(spans[2]) is None  # no entity in "Nobody will stop this disaster!"
+
+
+def test_a_short_name_takes_its_full_name_and_kind_from_the_whole_article() -> None:
+    """The full name stands in a sentence without any fragment (never parsed for targets): the short
+    name aimed at still becomes that person, whatever the recogniser made of the short mention."""
+    text = (
+        "Nicolás Maduro took office in Caracas in 2013.\n"
+        "The weather was mild.\n"
+        "Maduro, a disgraceful tyrant, began talks with the opposition."
+    )
+    at = text.index("a disgraceful tyrant")
+    farce = Span(at, at + len("a disgraceful tyrant"), "Name_Calling,Labeling", 0.9)
+    found = targets(text, [farce], nlp.sentences(text))
+    assert [(t.name, t.kind) for t in found] == [("Nicolás Maduro", "PERSON")]
+
+
+def test_a_name_the_article_gives_a_council_or_a_people_is_a_place() -> None:
+    def entity(text: str, kind: str) -> nlp.Entity:
+        return nlp.Entity(0, len(text), kind, text)
+
+    council = _canonical_names([entity("Bramwell", "PERSON"), entity("Bramwell Council's", "ORG")])
+    assert council["Bramwell"] == ("Bramwell", "GPE")
+    people = _canonical_names([entity("Bramwell", "PERSON"), entity("Bramwellian", "NORP")])
+    assert people["Bramwell"] == ("Bramwell", "GPE")
+    # a person's name beside a company named after someone else stays a person
+    company = _canonical_names([entity("Ford", "PERSON"), entity("Ford Motor Company", "ORG")])
+    assert company["Ford"] == ("Ford", "PERSON")
+
+
+def test_naming_sentences_are_bounded_and_linear() -> None:
+    """At most NAMING_SENTENCES more sentences are parsed, and the search for them stays linear on
+    hostile text (long runs of capitalised word characters and dots)."""
+    names = [nlp.Entity(0, 1, "PERSON", w) for w in ("Ann", "Bo", "A")]
+    for piece in ("A.", "Aa", "Ann Bo "):
+        times = []
+        for n in (20_000, 160_000):
+            text = piece * (n // len(piece))
+            sentences = [(a, min(a + 4_000, len(text))) for a in range(0, len(text), 4_000)]
+            started = time.perf_counter()
+            chosen = _naming_sentences(text, sentences, [], names)
+            times.append(time.perf_counter() - started)
+            assert len(chosen) <= NAMING_SENTENCES
+        assert times[1] < 40 * times[0] + 0.5, (piece, times)
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLES.exists(), reason="needs ../shared/examples")
+def test_one_person_has_one_kind_in_every_article() -> None:
+    """Both real examples aim fragments at Maduro; one once made him an organisation (its parsed
+    sentences said "Maduro regime"), the other a person."""
+    from proplens import analyze
+
+    kinds = {}
+    for name in ("blinken-latin-america-tour.txt", "valera-maduro-opposition-pact.txt"):
+        analysis = analyze((SHARED_EXAMPLES / name).read_text(encoding="utf-8"))
+        kinds[name] = {t.kind for t in analysis.targets if "Maduro" in t.name}
+    assert all(kind == {"PERSON"} for kind in kinds.values()), kinds
 
 
 def test_summarise_without_entities_skips_targets_but_keeps_figures() -> None:

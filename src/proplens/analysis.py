@@ -110,7 +110,9 @@ def targets(text: str, spans: Sequence[Span], sentences: Sequence[tuple[int, int
     ranges = _merge(sorted(set(sentence_of.values())))
     parsed = nlp.parse(text, ranges)
     found = [e for _, _, entities in parsed for e in entities]
-    canonical = _canonical_names(found)
+    canonical = _canonical_names(
+        found + nlp.entities(text, _naming_sentences(text, sentences, ranges, found))
+    )
     grouped: dict[str, list[tuple[Span, str]]] = {}
     for span in aimed:
         sentence = sentence_of[span]
@@ -198,11 +200,75 @@ def _clean(name: str) -> str:
 
 _KIND_ORDER = ("PERSON", "ORG", "GPE", "NORP")
 
+NAMING_SENTENCES = 16
+"""At most this many further sentences are parsed to learn a short name's full form and kind."""
+_NAMING_WORDS = 32
+_CAPITALISED = r"\b[A-Z\u00c0-\u00de][\w'\u2019.-]{0,40}"
+"""A capitalised word (bounded, so that each attempt to match stops early: the search stays linear)."""
+
+
+def _naming_sentences(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    parsed: Sequence[tuple[int, int]],
+    found: Sequence[nlp.Entity],
+) -> list[tuple[int, int]]:
+    """Sentences outside `parsed` where a one-word name of `found` stands next to another capitalised word
+    ("Nicolás Maduro", "Bramwell Council"): what the article calls that name in full, and so its kind,
+    whichever sentences happen to hold the fragments (the whole article decides, not the parsed part)."""
+    words = sorted({w for e in found if " " not in (w := _clean(e.text)) and w[:1].isupper()})[:_NAMING_WORDS]
+    if not words:
+        return []
+    names = "|".join(re.escape(w) for w in words)
+    beside = re.compile(rf"{_CAPITALISED}\s(?:{names})\b|\b(?:{names})\s{_CAPITALISED}")
+    chosen = []
+    inside = 0  # `parsed` and `sentences` are both in text order: one pass over each
+    for start, end in sentences:
+        while inside < len(parsed) and parsed[inside][1] <= start:
+            inside += 1
+        if (inside < len(parsed) and parsed[inside][0] <= start) or end - start > nlp.PARSE_LIMIT:
+            continue
+        if beside.search(text, start, end):
+            chosen.append((start, end))
+            if len(chosen) == NAMING_SENTENCES:
+                break
+    return chosen
+
+
+_PLACE_INSTITUTIONS = frozenset(
+    [
+        "council",
+        "county",
+        "city",
+        "borough",
+        "town",
+        "district",
+        "parish",
+        "province",
+        "police",
+        "municipality",
+    ]
+)
+_DEMONYM = re.compile(r"(?:ian|ite|er|ese|an)$")
+
+
+def _is_place(name: str, names: dict[str, str]) -> bool:
+    """A one-word name the article also uses for a local institution ("Bramwell Council") or its people
+    ("Bramwellian") is a place, whatever the entity recogniser called a lone mention of it."""
+    for other, kind in names.items():
+        first, _, rest = other.partition(" ")
+        if first == name and rest.lower() in _PLACE_INSTITUTIONS and kind in ("ORG", "GPE"):
+            return True
+        if kind == "NORP" and other.startswith(name) and _DEMONYM.fullmatch(other[len(name) :] or "-"):
+            return True
+    return False
+
 
 def _canonical_names(found: Sequence[nlp.Entity]) -> dict[str, tuple[str, str]]:
     """Each cleaned mention -> (full name, kind); a one-word mention that ends a longer person's name
-    is that person; a name has one kind in an article: the one most of its mentions have (ties: person,
-    organisation, place, group)."""
+    is that person; one that names a local institution or people is a place (`_is_place`); otherwise a
+    name has one kind in an article: the one most of its mentions have (ties: person, organisation, place,
+    group)."""
     votes: dict[str, Counter[str]] = {}
     for entity in found:
         votes.setdefault(_clean(entity.text), Counter())[entity.kind] += 1
@@ -213,7 +279,12 @@ def _canonical_names(found: Sequence[nlp.Entity]) -> dict[str, tuple[str, str]]:
     canonical = {}
     for name, kind in names.items():
         longer = [p for p in people if " " not in name and p.split()[-1] == name]
-        canonical[name] = (longer[0], "PERSON") if len(longer) == 1 else (name, kind)
+        if len(longer) == 1:
+            canonical[name] = (longer[0], "PERSON")
+        elif " " not in name and kind == "PERSON" and _is_place(name, names):
+            canonical[name] = (name, "GPE")
+        else:
+            canonical[name] = (name, kind)
     return canonical
 
 
