@@ -307,3 +307,27 @@ def test_the_technique_list_is_fetched_once_for_many_analyses(browser, pages: st
     analyses = [url for url in fetched if "/analyze" in url]
     assert len(lists) == 1 and len(analyses) >= 2, fetched
     assert summary["placed"] >= 1  # real pages, with fragments to colour
+
+
+def test_on_a_phone_the_panel_fits_the_width_and_folds_out_of_the_way(
+    browser, pages: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """At 375 px the panel stays inside the screen and, folded, leaves the article readable."""
+    context, worker = browser
+    page = context.new_page()
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{pages}/news.html?phone")
+    _analyse(worker, f"{pages}/news.html?phone")
+    across = """() => { const xs = []; for (let x = 0; x < innerWidth; x++)
+        if (document.elementFromPoint(x, innerHeight - 30)?.tagName === 'PROPLENS-UI') xs.push(x);
+        return [xs[0], xs[xs.length - 1]]; }"""
+    left, right = page.evaluate(across)
+    assert left >= 8 and 300 <= right - left and right <= 375 - 8, (left, right)  # on screen, not cut
+    page.screenshot(path=str(tmp_path / "extension-375.png"))
+    covered = """() => { let top = innerHeight - 14;
+        while (top > 0 && document.elementFromPoint(innerWidth - 60, top - 1)?.tagName === 'PROPLENS-UI')
+            top -= 1;
+        return innerHeight - top; }"""
+    page.mouse.click(right - 12 - 14, 740 - page.evaluate(covered) + 20)  # the fold button, top right
+    assert page.evaluate(covered) < 60
+    page.screenshot(path=str(tmp_path / "extension-375-folded.png"))
