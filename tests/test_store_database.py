@@ -117,3 +117,28 @@ def test_every_store_method_fails_as_a_store_error_without_the_article_text(tmp_
         assert "OperationalError" in message and "no such table" in message, name
         assert "secret plan" not in message and "Mayor Bob" not in message and "\n" not in message, name
     assert store.ping()  # the server answers: only its tables are gone
+
+
+def test_reviews_are_kept_checked_and_listed_in_order(database_url: str) -> None:
+    from proplens.review import Action, Review, ReviewError
+
+    store = Store(database_url)
+    text = "The corrupt mayor lied again."
+    analysis_id = store.save(Analysis(Article("r1", text), (Span(4, 11, "Loaded_Language", 0.8),)))
+    first = store.add_review(analysis_id, Review(Action.ACCEPT, "ana", span=0))
+    added = store.add_review(
+        analysis_id, Review(Action.ADD, "ana", start=12, end=17, technique="Name_Calling,Labeling")
+    )
+    assert first is not None and added is not None and added.id is not None
+    withdrawn = store.add_review(analysis_id, Review(Action.REJECT, "bo", added=added.id))
+    assert withdrawn is not None and withdrawn.added == added.id
+    with pytest.raises(ReviewError, match="no fragment 5"):
+        store.add_review(analysis_id, Review(Action.ACCEPT, "ana", span=5))
+    with pytest.raises(ReviewError, match="no added fragment"):  # another analysis's add is not this one's
+        other = store.save(Analysis(Article("r2", text), ()))
+        store.add_review(other, Review(Action.REJECT, "ana", added=added.id))
+    assert store.add_review("0" * 16, Review(Action.DONE, "ana")) is None
+    assert [r.action for r in store.reviews(analysis_id)] == [Action.ACCEPT, Action.ADD, Action.REJECT]
+    reviewed = list(store.reviewed())
+    assert [r.stored.id for r in reviewed] == [analysis_id] and len(reviewed[0].reviews) == 3
+    assert store.get(analysis_id).analysis.spans == (Span(4, 11, "Loaded_Language", 0.8),)  # type: ignore[union-attr]

@@ -149,3 +149,23 @@ def test_corpus_duplicates_from_before_the_unique_index_are_resolved(database_ur
     assert corpus == ["d0"] and kept == 3  # the oldest copy stays in the corpus, no article is deleted
     assert analyses == [f"{0:016x}"]  # the copies' corpus analyses (repeats) are gone
     engine.dispose()
+
+
+def test_a_database_at_0004_upgrades_to_reviews_with_its_rows_intact_and_reviewable(
+    database_url: str,
+) -> None:
+    engine = _engine(database_url)
+    upgrade(engine, "0001")
+    ids = _fill_first_revision(engine)
+    upgrade(engine, "0004")
+    assert upgrade(engine) == ("0004", HEAD)
+    store = Store(database_url)
+    assert [s.id for s in store.recent()] == sorted(ids) and store.reviews(ids[0]) == []
+    from proplens.review import Action, Review
+
+    kept = store.add_review(ids[0], Review(Action.REJECT, "ana", span=0))
+    assert kept is not None and kept.id is not None
+    assert store.get(ids[0]) is not None and store.get(ids[0]).analysis == _analysis(1)  # type: ignore[union-attr]
+    assert next(s for s in store.recent() if s.id == ids[0]).review == "reviewed 1 of 1"
+    store.engine.dispose()
+    engine.dispose()

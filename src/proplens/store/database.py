@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from proplens.document import Analysis, Article
 from proplens.errors import StoreError
 from proplens.io.jsonl import analysis_from_dict, analysis_to_dict
+from proplens.review import Action, Review, check, review_state
 from proplens.store.migrate import check_schema
 from proplens.store.schema import (
     IS_CORPUS_ANALYSIS,
@@ -37,6 +38,7 @@ from proplens.store.schema import (
     ArticleRow,
     Base,
     ClaimRow,
+    ReviewRow,
 )
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "AnalysisSummary",
     "CorpusAnalysis",
     "IngestCounts",
+    "ReviewedAnalysis",
     "Store",
     "StoredAnalysis",
     "content_hash",
@@ -97,6 +100,8 @@ class AnalysisSummary:
     times: int = 1
     """How many analyses this row stands for: the same text analysed again with the same outcome (a page
     reloaded, a form sent twice) is listed once, at its newest."""
+    review: str | None = None
+    """"reviewed 7 of 9" (`proplens.review.ReviewState.summary`) when someone has reviewed it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,16 @@ class StoredAnalysis:
     id: str
     created_at: datetime
     analysis: Analysis
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedAnalysis:
+    """A stored analysis with its reviews in the order they were made, and its article's database key."""
+
+    stored: StoredAnalysis
+    article_key: int
+    content_hash: str
+    reviews: tuple[Review, ...]
 
 
 def open_engine(url: str | None = None) -> tuple[Engine, str]:
@@ -226,6 +241,8 @@ class Store:
             .offset(offset)
         )
         with self.session() as session:
+            found = session.execute(query).all()
+            reviewed = _reviews_of(session, [row.id for row, *_ in found])
             return [
                 AnalysisSummary(
                     row.id,
@@ -236,8 +253,9 @@ class Store:
                     row.spans,
                     row.model,
                     int(times),
+                    _summary(row, reviewed.get(row.id)),
                 )
-                for row, title, external_id, url, times in session.execute(query)
+                for row, title, external_id, url, times in found
             ]
 
     @_boundary
@@ -245,6 +263,63 @@ class Store:
         """How many rows `recent` lists in all (repeated analyses once)."""
         with self.session() as session:
             return int(session.scalar(select(func.count()).select_from(_repeats())) or 0)
+
+    # -- reviews ----------------------------------------------------------------------------------------
+
+    @_boundary
+    def add_review(self, analysis_id: str, review: Review) -> Review | None:
+        """Keep `review` of the stored analysis once it is checked against it (`proplens.review.check`:
+        `ReviewError` when it does not fit); returns it with its id and time, or None when there is no
+        such analysis. The analysis itself never changes."""
+        with self.session() as session, session.begin():
+            row = session.get(AnalysisRow, analysis_id)
+            if row is None:
+                return None
+            analysis = analysis_from_dict(json.loads(row.document))
+            earlier = _reviews_of(session, [analysis_id]).get(analysis_id, [])
+            checked = check(review, analysis, earlier)
+            stored = ReviewRow(
+                analysis_id=analysis_id,
+                article_id=row.article_id,
+                content_hash=row.article.content_hash,
+                action=str(checked.action),
+                reviewer=checked.reviewer,
+                span=checked.span,
+                start=checked.start,
+                end=checked.end,
+                technique=checked.technique,
+                added=checked.added,
+                created_at=datetime.now(UTC),
+            )
+            session.add(stored)
+            session.flush()
+            return _review(stored)
+
+    @_boundary
+    def reviews(self, analysis_id: str) -> list[Review]:
+        """The reviews of an analysis, oldest first (empty when it has none or does not exist)."""
+        with self.session() as session:
+            return _reviews_of(session, [analysis_id]).get(analysis_id, [])
+
+    @_boundary
+    def reviewed(self) -> Iterator[ReviewedAnalysis]:
+        """Every analysis somebody has reviewed, with its reviews, oldest analysis first; streamed."""
+        with self.session() as session:
+            ids = select(ReviewRow.analysis_id).distinct()
+            query = (
+                select(AnalysisRow, ArticleRow.content_hash)
+                .join(ArticleRow)
+                .where(AnalysisRow.id.in_(ids))
+                .order_by(AnalysisRow.created_at, AnalysisRow.id)
+            )
+            rows = session.execute(query).all()
+            for start in range(0, len(rows), 200):
+                chunk = rows[start : start + 200]
+                reviews = _reviews_of(session, [row.id for row, _ in chunk])
+                for row, hashed in chunk:
+                    analysis = analysis_from_dict(json.loads(row.document))
+                    stored = StoredAnalysis(row.id, _aware(row.created_at), analysis)
+                    yield ReviewedAnalysis(stored, row.article_id, hashed, tuple(reviews.get(row.id, [])))
 
     # -- corpus -----------------------------------------------------------------------------------------
 
@@ -429,6 +504,37 @@ def _analysis_values(analysis: Analysis, article_key: int, now: datetime, *, kin
         "document": json.dumps(analysis_to_dict(analysis), ensure_ascii=False),
         "kind": kind,
     }
+
+
+def _review(row: ReviewRow) -> Review:
+    return Review(
+        Action(row.action),
+        row.reviewer,
+        row.span,
+        row.start,
+        row.end,
+        row.technique,
+        row.added,
+        row.id,
+        _aware(row.created_at),
+    )
+
+
+def _reviews_of(session: Session, analysis_ids: Sequence[str]) -> dict[str, list[Review]]:
+    """The reviews of these analyses, by analysis id, each list oldest first."""
+    found: dict[str, list[Review]] = {}
+    if not analysis_ids:
+        return found
+    query = select(ReviewRow).where(ReviewRow.analysis_id.in_(analysis_ids)).order_by(ReviewRow.id)
+    for row in session.scalars(query):
+        found.setdefault(row.analysis_id, []).append(_review(row))
+    return found
+
+
+def _summary(row: AnalysisRow, reviews: list[Review] | None) -> str | None:
+    if not reviews:
+        return None
+    return review_state(analysis_from_dict(json.loads(row.document)), reviews).summary
 
 
 def _analysed_by(model: str) -> Any:

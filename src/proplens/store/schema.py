@@ -1,4 +1,5 @@
-"""The tables: articles (the text every offset refers to) and analyses (one per article and model run).
+"""The tables: articles (the text every offset refers to), analyses (one per article and model run) and
+reviews (people's corrections of an analysis).
 
 Changing a table here needs a migration beside it (``proplens/store/migrations/versions``): the tests
 compare these tables with the database the migrations build.
@@ -15,7 +16,15 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Intege
 from sqlalchemy import text as sql_text  # `text` is also a column of the articles table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["IS_CORPUS_ANALYSIS", "IS_CORPUS_ARTICLE", "AnalysisRow", "ArticleRow", "Base", "ClaimRow"]
+__all__ = [
+    "IS_CORPUS_ANALYSIS",
+    "IS_CORPUS_ARTICLE",
+    "AnalysisRow",
+    "ArticleRow",
+    "Base",
+    "ClaimRow",
+    "ReviewRow",
+]
 
 IS_CORPUS_ARTICLE = "in_corpus"
 """The condition of the partial unique index on corpus texts (and of inserts that skip on conflict with
@@ -98,3 +107,25 @@ class ClaimRow(Base):
     owner: Mapped[str] = mapped_column(String(128))
     """``host:pid:start`` of the claiming process."""
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewRow(Base):
+    """One review action on an analysis (`proplens.review.Review`). It names the analysis it corrects and,
+    through it, the article whose text its offsets point into; `content_hash` repeats that text's key so
+    that an export can tell two reviews of the same text apart from reviews of two texts."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    reviewer: Mapped[str] = mapped_column(String(64), index=True)
+    span: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    technique: Mapped[str | None] = mapped_column(String(64))
+    added: Mapped[int | None] = mapped_column(Integer)
+    """The id of the ``add`` review this one changes or withdraws."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

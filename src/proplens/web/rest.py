@@ -1,4 +1,4 @@
-"""REST API under ``/api/v1``: analyse, fetch a stored analysis, list techniques, health.
+"""REST API under ``/api/v1``: analyse, fetch a stored analysis, review it, list techniques, health.
 
 Analyses are the JSON of ``proplens analyze --format json`` (schema ``proplens.schemas``), plus the
 ``id`` under which a stored analysis can be fetched again.
@@ -9,20 +9,22 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from proplens import techniques
 from proplens.document import Analysis, Article
 from proplens.errors import Busy, ProplensError
+from proplens.review import MAX_REVIEWER, Action, Review, ReviewError, review_state
 from proplens.schemas import analysis_schema
 from proplens.sinks.formats import document
 from proplens.techniques import Taxonomy
 from proplens.web.requests import article_from_input
+from proplens.web.security import EXTENSION_SCHEMES, csrf_valid
 from proplens.web.service import AnalysisOptions
 
-__all__ = ["analyze_and_store", "router"]
+__all__ = ["ReviewRequest", "analyze_and_store", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -80,6 +82,26 @@ class AnalyzeRequest(BaseModel):
     )
     entities: bool = Field(default=True, description="Find who each fragment targets.")
     store: bool = Field(default=True, description="Keep the analysis (history, permalink).")
+
+
+_OFFSET = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class ReviewRequest(BaseModel):
+    """One review action. `span` is the fragment's index in the analysis's `spans`; `added` the id of an
+    earlier ``add`` (to change or withdraw an added fragment); `start`/`end` are character offsets in the
+    article text (``resize``, ``add``); `technique` a technique id of the analysis's taxonomy (``relabel``,
+    ``add``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Action
+    reviewer: str = Field(min_length=1, max_length=MAX_REVIEWER, description="Who is reviewing.")
+    span: int | None = _OFFSET
+    start: int | None = _OFFSET
+    end: int | None = _OFFSET
+    technique: str | None = Field(default=None, max_length=64)
+    added: int | None = _OFFSET
 
 
 class TechniqueOut(BaseModel):
@@ -169,6 +191,62 @@ async def get_analysis(
     if stored is None:
         raise HTTPException(404, f"no analysis {analysis_id}")
     return JSONResponse(document(stored.analysis, stored.id))
+
+
+_ANALYSIS_ID = Field(pattern="^[0-9a-f]{16}$")
+
+
+def _reviews_document(analysis: Analysis, reviews: list[Review]) -> dict[str, object]:
+    state = review_state(analysis, reviews)
+    return {
+        "reviews": [r.to_dict() for r in reviews],
+        "summary": state.summary,
+        "decided": state.decided,
+        "total": state.total,
+        "done_by": list(state.done_by),
+    }
+
+
+@router.post(
+    "/analyses/{analysis_id}/reviews",
+    status_code=201,
+    responses={400: _ERROR, 403: _ERROR, 404: _ERROR, 413: _ERROR},
+    summary="Review a stored analysis: accept, reject, relabel, resize or add a fragment, or say done",
+)
+async def add_review(
+    analysis_id: Annotated[str, _ANALYSIS_ID],
+    body: ReviewRequest,
+    request: Request,
+    x_csrf_token: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    origin = request.headers.get("origin", "")
+    # the app's own pages send their CSRF token; the extension its bearer token (OriginMiddleware checked
+    # it); clients without an Origin (curl, scripts) are trusted as for /analyze
+    if origin and not origin.startswith(EXTENSION_SCHEMES) and not csrf_valid(request, x_csrf_token):
+        raise HTTPException(403, "the page's CSRF token is missing or wrong: reload the page")
+    review = Review(body.action, body.reviewer, body.span, body.start, body.end, body.technique, body.added)
+    store = request.app.state.store
+    try:
+        stored = await asyncio.to_thread(store.add_review, analysis_id, review)
+    except ReviewError as error:
+        raise HTTPException(400, str(error)) from None
+    if stored is None:
+        raise HTTPException(404, f"no analysis {analysis_id}")
+    return JSONResponse(stored.to_dict(), status_code=201)
+
+
+@router.get(
+    "/analyses/{analysis_id}/reviews",
+    responses={404: _ERROR},
+    summary="The reviews of a stored analysis, oldest first, and what they add up to",
+)
+async def list_reviews(analysis_id: Annotated[str, _ANALYSIS_ID], request: Request) -> JSONResponse:
+    store = request.app.state.store
+    stored = await asyncio.to_thread(store.get, analysis_id)
+    if stored is None:
+        raise HTTPException(404, f"no analysis {analysis_id}")
+    reviews = await asyncio.to_thread(store.reviews, analysis_id)
+    return JSONResponse(_reviews_document(stored.analysis, reviews))
 
 
 @router.get("/techniques", summary="The techniques of a taxonomy")

@@ -208,6 +208,7 @@ async def history_page(request: Request, page: Annotated[int, Query(ge=1, le=1_0
             "score": f"{r.propaganda_score:.0f}",
             "spans": r.spans,
             "times": r.times,
+            "review": r.review,
         }
         for r in rows
     ]
