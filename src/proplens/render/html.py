@@ -70,6 +70,8 @@ def analysis_context(analysis: Analysis, *, origin: str | None = None, anchor: s
         target = analysis.target_of(span)
         span_data.append(
             {
+                "start": span.start,
+                "end": span.end,
                 "technique": technique.id,
                 "name": technique.name,
                 "score": span.score if span.score is not None else 1.0,

@@ -42,6 +42,7 @@ _STATIC = {
     "report.css": ("proplens.render", "text/css"),
     "report.js": ("proplens.render", "text/javascript"),
     "app.css": ("proplens.web", "text/css"),
+    "review.js": ("proplens.web", "text/javascript"),
     "icon.svg": ("proplens.web", "image/svg+xml"),
 }
 

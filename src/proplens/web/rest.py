@@ -7,6 +7,7 @@ Analyses are the JSON of ``proplens analyze --format json`` (schema ``proplens.s
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
@@ -200,6 +201,7 @@ def _reviews_document(analysis: Analysis, reviews: list[Review]) -> dict[str, ob
     state = review_state(analysis, reviews)
     return {
         "reviews": [r.to_dict() for r in reviews],
+        "spans": [asdict(s) for s in state.spans],
         "summary": state.summary,
         "decided": state.decided,
         "total": state.total,

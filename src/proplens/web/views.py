@@ -162,6 +162,7 @@ async def result_page(request: Request, analysis_id: str) -> HTMLResponse:
             "again_url": f"/a/{stored.id}/again",
             "id": stored.id,
             "created": stored.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "review_techniques": techniques.techniques(stored.analysis.taxonomy),
             **context,
         },
     )
