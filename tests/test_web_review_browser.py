@@ -37,8 +37,8 @@ def _reviews(live_server: str, analysis_id: str) -> dict:  # type: ignore[type-a
 def _select(page, words: str) -> None:  # type: ignore[no-untyped-def]
     """Select `words` in the article text as a reader would with the mouse."""
     page.evaluate(
-        """(words) => {
-            if (document.activeElement instanceof HTMLElement) document.activeElement.blur();  // as a click does
+        """(words) => {  // focus leaves the controls, as a click in the text does
+            if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
             const box = document.querySelector('.analysis .text');
             const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
             for (let node; (node = walker.nextNode());) {
