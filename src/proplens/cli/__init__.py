@@ -2,7 +2,18 @@
 library functions (results to stdout, errors to stderr as one line; exit code 0 on success, 1 on bad
 input, 2 on bad usage)."""
 
-from proplens.cli import analyze, batch, corpus, dataset, db, evaluate, serve, techniques, train  # noqa: F401
+from proplens.cli import (  # noqa: F401
+    analyze,
+    batch,
+    corpus,
+    dataset,
+    db,
+    evaluate,
+    reviews,
+    serve,
+    techniques,
+    train,
+)
 from proplens.cli.app import app
 
 __all__ = ["app", "main"]
