@@ -37,6 +37,11 @@ def test_subword_runs_snap_to_whole_words() -> None:
     assert [(s, e) for s, e, _ in spans] == [(9, 14)]
     assert snap_to_words(text, 10, 12) == (9, 14)
     assert snap_to_words(text, 8, 15) == (9, 14)  # surrounding spaces trimmed
+    owner = "Maduro\u2019s rogue regime and Ann's plan"
+    whole = len("Maduro\u2019s rogue regime")
+    assert snap_to_words(owner, 7, whole) == (0, whole)  # not "s rogue regime"
+    assert snap_to_words(owner, owner.index("s plan"), len(owner)) == (owner.index("Ann"), len(owner))
+    assert snap_to_words("'s start", 1, 8) == (1, 8)  # nothing before the apostrophe to belong to
 
 
 def test_nothing_above_threshold_gives_no_spans() -> None:

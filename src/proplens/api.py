@@ -14,7 +14,7 @@ from proplens._batching import batched
 from proplens.analysis import in_taxonomy, summarise
 from proplens.document import Analysis, Article
 from proplens.errors import Cancelled, ProplensError
-from proplens.models.catalog import MODEL_NAMES
+from proplens.models.catalog import MODEL_NAMES, local_models, model_in_use
 from proplens.models.detector import Detector, load_detector
 from proplens.sources.core import article_from_text
 from proplens.techniques import Taxonomy
@@ -31,8 +31,8 @@ def load_model(model: Model = None) -> Detector:
     model, if installed; or a model directory), cached."""
     if isinstance(model, Detector):
         return model
-    key = "default" if model is None else str(model)
-    if key not in MODEL_NAMES:
+    key = model_in_use() if model is None else str(model)
+    if key not in MODEL_NAMES and key not in dict(local_models()):
         key = str(Path(key).resolve())
     if key not in _LOADED:
         _LOADED[key] = load_detector(key)

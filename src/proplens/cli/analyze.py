@@ -62,7 +62,7 @@ def analyze_command(
     entities: Annotated[
         bool, typer.Option("--entities/--no-entities", help="Find who each fragment targets (spaCy).")
     ] = True,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
+    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
     column: ColumnOption = None,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Articles read and analysed per step (results do not depend on it).")

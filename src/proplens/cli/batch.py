@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from proplens.cli.app import app
-from proplens.cli.common import RateBar, clean_errors, stderr, stdout
+from proplens.cli.common import MODEL_HELP, RateBar, clean_errors, stderr, stdout
 from proplens.errors import ProplensError
 
 
@@ -40,7 +40,7 @@ def batch_command(
     address: Annotated[
         str | None, typer.Option(help="ray: a Ray cluster address (default: start Ray here).")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="A model folder (default: the shipped model).")] = None,
+    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
     chunk_size: Annotated[int, typer.Option(min=1, help="Articles per task.")] = 16,
     entities: Annotated[bool, typer.Option("--entities/--no-entities", help="Find targets (spaCy).")] = True,
 ) -> None:

@@ -46,7 +46,8 @@ DB_HELP = (
 )
 MODEL_HELP = (
     "'default' (the fast shipped model), 'accurate' (larger and slower; installed with "
-    "pip install ./packages/proplens-accurate) or a model folder."
+    "pip install ./packages/proplens-accurate), a local model (proplens model list) or a model folder. "
+    "Default: the model in use (proplens model use)."
 )
 ColumnOption = Annotated[
     list[str] | None,
@@ -96,7 +97,7 @@ def _quiet_stdout() -> None:
         pass
 
 
-def load_model(model: str) -> Any:
+def load_model(model: str | None) -> Any:
     """The detector at `model` ('default' or a folder), cached per process, with a status line."""
     from proplens.api import load_model as load
 

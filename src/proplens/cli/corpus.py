@@ -75,7 +75,7 @@ def ingest_command(
 @clean_errors
 def run_command(
     db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
+    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch (one transaction each).")] = 32,
     entities: Annotated[bool, typer.Option("--entities/--no-entities", help="Find targets (spaCy).")] = True,
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many articles.")] = None,

@@ -59,7 +59,7 @@ def evaluate(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option(help="Predict with this model ('default' or a model folder) instead of reading --pred."),
+        typer.Option(help="Predict with this model instead of reading --pred: " + MODEL_HELP),
     ] = None,
     articles: Annotated[
         Path | None,
@@ -125,7 +125,7 @@ def predict_command(
     template: Annotated[
         Path | None, typer.Option(help="tc: the lines to label (id, anything, start, end).")
     ] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
+    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
 ) -> None:
     """Write predictions in the SemEval-2020 Task 11 formats, for the official scorers.
 

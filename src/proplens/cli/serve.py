@@ -35,7 +35,7 @@ def serve_command(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
+    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
     max_body_bytes: Annotated[
         int, typer.Option(min=1000, help="Largest request body; more gets a 413.")
     ] = 2_000_000,
@@ -82,7 +82,7 @@ def serve_command(
 ) -> None:
     """Run the web app and REST API (/api/v1, OpenAPI schema at /openapi.json): paste an article, see the
     techniques."""
-    from proplens.models.catalog import model_directory
+    from proplens.models.catalog import model_directory, model_in_use
     from proplens.models.detector import INFO_FILE, ModelInfo
     from proplens.store import Store
     from proplens.web import Settings, create_app
@@ -90,6 +90,7 @@ def serve_command(
     from proplens.web.settings import LOOPBACK_NAMES, extension_token
 
     # fail here, with one line, rather than inside the server's start-up
+    model = model or model_in_use()
     Store(db).engine.dispose()
     ModelInfo.read(model_directory(model) / INFO_FILE)
     check_address(host, port)

@@ -12,7 +12,7 @@ import typer
 from proplens.cli.app import app
 from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json, stderr, stdout, training
 from proplens.scoring import formatting
-from proplens.training.config import load_config
+from proplens.training.config import TEACHING, load_config
 
 TrainingData = Annotated[
     Path, typer.Option("--data", help="PTC-layout folder with train-articles/ and dev-articles/.")
@@ -33,12 +33,29 @@ def train_command(
         Path | None, typer.Option(help="TOML training config (see configs/default.toml).")
     ] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the run folder's last checkpoint.")] = False,
+    start_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Continue from this model's weights (default, accurate, a local model or a model folder); "
+            "without --config, the short teaching recipe (configs/teach.toml).",
+        ),
+    ] = None,
+    extra: Annotated[
+        Path | None,
+        typer.Option(help="Reviewed articles to learn from (PTC layout: proplens reviews export --out DIR)."),
+    ] = None,
 ) -> None:
     """Train a detector (needs the train extra), tune it on dev and export it to ONNX.
 
-    The model to ship ends up in OUT/model/; copy it to src/proplens/models/default/.
+    The model ends up in OUT/model/: ship it (make ship), or keep it as a local model with
+    proplens model install OUT/model --name NAME.
     """
-    settings = load_config(config)
+    settings = load_config(config) if config or not start_from else TEACHING
+    if start_from:
+        settings = replace(settings, start_from=start_from)
+    if extra:
+        settings = replace(settings, extra_data=str(extra))
     print_json(training("train")(settings, data, out, resume=resume, log=_log))
 
 
@@ -85,7 +102,7 @@ def export_command(
 @app.command("model")
 @clean_errors
 def model_command(
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "default",
+    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print detector.json as JSON.")] = False,
 ) -> None:
     """Show the named models (default, accurate) side by side, then one model: operating point, dev

@@ -1,4 +1,6 @@
-"""The named models: ``default`` ships inside proplens; ``accurate`` is its own installable package.
+"""The named models: ``default`` ships inside proplens; ``accurate`` is its own installable package; local
+models (``proplens model install``) live in ``$PROPLENS_HOME/models/<name>``, and ``proplens model use``
+chooses the one used when none is named.
 
 The accurate model (all-mpnet-base-v2, about 110 MB) is packaged the way spaCy packages its pipelines, as
 a Python package of its own (``packages/proplens-accurate`` in the repository, import name
@@ -8,12 +10,25 @@ takes a model name (``--model``, ``model=``, the web form, the extension's optio
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from proplens._home import proplens_home
 from proplens.errors import ModelError
 
-__all__ = ["MODEL_NAMES", "NamedModel", "model_directory", "named_models"]
+__all__ = [
+    "MODEL_NAMES",
+    "NamedModel",
+    "install_model",
+    "local_models",
+    "model_directory",
+    "model_in_use",
+    "named_models",
+    "use_model",
+]
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
 """The shipped model, loaded when no other is named."""
@@ -53,9 +68,108 @@ def named_models() -> list[tuple[NamedModel, Path | None]]:
     return found
 
 
+LOCAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+"""A local model's name: lower-case letters, digits, ``-`` and ``_``, at most 40 characters."""
+_IN_USE = "model-in-use"
+_MODEL_FILES = ("encoder.onnx", "technique_head.npz", "detector.json", "tokenizer.json")
+
+
+def _local_root() -> Path:
+    return proplens_home() / "models"
+
+
+def local_models() -> list[tuple[str, Path]]:
+    """The installed local models, by name."""
+    root = _local_root()
+    if not root.is_dir():
+        return []
+    return sorted(
+        (p.name, p) for p in root.iterdir() if LOCAL_NAME.fullmatch(p.name) and (p / "encoder.onnx").is_file()
+    )
+
+
+def model_in_use() -> str:
+    """The model used when none is named: the one `use_model` chose, if it is still there; else default."""
+    try:
+        name = (proplens_home() / _IN_USE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return "default"
+    return name if name in dict(local_models()) or name in _installed_names() else "default"
+
+
+def _installed_names() -> set[str]:
+    return {named.name for named, folder in named_models() if folder is not None}
+
+
+def use_model(name: str) -> str:
+    """Make `name` (a named or local model) the one used when none is named; ``default`` goes back to the
+    shipped model. Returns the name."""
+    if name != "default" and name not in dict(local_models()) and name not in _installed_names():
+        raise ModelError(f"no installed model named {name!r}: see proplens model list")
+    home = proplens_home()
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / _IN_USE
+    if name == "default":
+        target.unlink(missing_ok=True)
+    else:
+        partial = target.with_suffix(".tmp")
+        partial.write_text(name + "\n", encoding="utf-8")
+        partial.replace(target)
+    return name
+
+
+def install_model(source: str | Path, name: str, *, replace: bool = False) -> Path:
+    """Copy the exported model folder `source` (``RUN/model`` of `proplens train`) into the local models
+    as `name`, after checking it is whole and runs; returns its new folder. `ModelError` in one line for a
+    bad name, a folder that is not a proplens model, or one that does not load."""
+    if not LOCAL_NAME.fullmatch(name) or name in MODEL_NAMES:
+        raise ModelError(
+            f"{name!r} cannot name a local model: use lower-case letters, digits, - and _ (at most 40), "
+            f"not {' or '.join(MODEL_NAMES)}"
+        )
+    source = Path(source)
+    if not source.is_dir():
+        raise ModelError(f"{source}: no such model folder")
+    missing = [f for f in _MODEL_FILES if not (source / f).is_file()]
+    if missing:
+        raise ModelError(f"{source} is not a proplens model folder (missing {', '.join(missing)})")
+    _check_runs(source)
+    root = _local_root()
+    target = root / name
+    if target.exists() and not replace:
+        raise ModelError(f"a local model named {name!r} exists: choose another name or --replace")
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        shutil.copytree(source, staging / "model", symlinks=False)
+        if target.exists():
+            shutil.rmtree(target)
+        (staging / "model").replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _check_runs(folder: Path) -> None:
+    """Load the model and analyse a sentence with it: what every later use of it will do."""
+    from proplens.document import Article
+    from proplens.models.detector import load_detector
+
+    try:
+        load_detector(folder).analyze([Article("check", "The corrupt mayor lied to every honest family.")])
+    except ModelError as error:
+        raise ModelError(f"{folder}: {error}") from None
+    except Exception as error:  # a foreign or damaged file: onnxruntime, numpy and json errors alike
+        reason = str(error).splitlines()[0][:200] if str(error) else error.__class__.__name__
+        raise ModelError(f"{folder} is not a working proplens model: {reason}") from None
+
+
 def model_directory(model: str | Path | None) -> Path:
-    """The folder of a named model (``None`` is ``default``) or of a model folder given by path."""
-    if model is None or str(model) == "default":
+    """The folder of a named model (``None``: the model in use, `model_in_use`), of a local model, or of
+    a model folder given by path."""
+    if model is None:
+        model = model_in_use()
+    if str(model) == "default":
         return DEFAULT_MODEL_DIR
     for named in NAMED:
         if str(model) == named.name and named.package:
@@ -70,4 +184,7 @@ def model_directory(model: str | Path | None) -> Path:
                     "see MODEL_CARD.md for its status"
                 )
             return folder
+    local = dict(local_models())
+    if str(model) in local:
+        return local[str(model)]
     return Path(str(model))

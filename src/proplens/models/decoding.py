@@ -422,9 +422,20 @@ def _close_quote(text: str, start: int, end: int) -> int:
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen ``[start, end)`` so it neither starts nor ends inside a word; trims surrounding whitespace."""
+    """Widen ``[start, end)`` so it neither starts nor ends inside a word; trims surrounding whitespace. A
+    start on the suffix of a possessive or contraction ("s rogue regime" in "Maduro's rogue regime") takes
+    in the word it belongs to."""
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
+    if (
+        start >= 2
+        and text[start - 1] in "'\u2019"
+        and text[start - 2].isalnum()
+        and text[start : start + 1].isalnum()
+    ):
+        start -= 1
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         end += 1
     while start < end and text[start].isspace():

@@ -116,6 +116,9 @@ class ModelInfo:
     dev_scores: dict[str, Any] = field(default_factory=dict)
     reference: dict[str, Any] = field(default_factory=dict)
     """Outputs of a few short texts recorded at export, which every CPU must reproduce (see export.py)."""
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """What it was trained from: ``trained_from`` (the model training continued from, or ""),
+    ``reviewed_articles``, ``ptc_articles``, ``date`` (`proplens train`)."""
 
     @property
     def span_decoder(self) -> SpanDecoder:

@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from proplens._home import proplens_home
 from proplens.document import Analysis, Article
 from proplens.errors import StoreError
 from proplens.io.jsonl import analysis_from_dict, analysis_to_dict
@@ -78,8 +79,7 @@ class CorpusAnalysis:
 
 
 def _default_url() -> str:
-    home = Path(os.environ.get("PROPLENS_HOME") or Path.home() / ".local" / "share" / "proplens")
-    return f"sqlite:///{home / 'proplens.db'}"
+    return f"sqlite:///{proplens_home() / 'proplens.db'}"
 
 
 DEFAULT_DATABASE_URL = _default_url()

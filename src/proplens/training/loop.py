@@ -55,7 +55,14 @@ def train(
     log: Log = print,
     export: bool = True,
 ) -> dict[str, Any]:
-    """Train, keep the best epoch, tune the operating point on dev, export; returns the dev scores."""
+    """Train, keep the best epoch, tune the operating point on dev, export; returns the dev scores. With
+    `TrainConfig.start_from`, training continues from that model's weights (its base encoder and window
+    size replace the config's)."""
+    started_from = None
+    if config.start_from:
+        from proplens.training.recover import continued_config
+
+        config, started_from, start_folder = continued_config(config)
     corpus = load_training_data(data, config)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -70,6 +77,11 @@ def train(
         f"{len(corpus.extra_articles)} extra texts); dev: {len(corpus.dev_articles)} articles"
     )
     network = new_network(config)
+    if started_from is not None:
+        from proplens.training.recover import load_model_weights
+
+        loaded = load_model_weights(network, start_folder)
+        log(f"start: {started_from.model_id} ({loaded} tensors recovered from {start_folder})")
     frozen = freeze_bottom(network, config.freeze_layers)
     if frozen:
         log(f"frozen: the embeddings and the bottom {config.freeze_layers} layers ({frozen:,} weights)")
@@ -98,7 +110,23 @@ def train(
         return {"history": run.state["history"]}
     from proplens.training.export import finalize
 
-    return {"history": run.state["history"], **finalize(network, tokenizer, config, corpus, out, log=log)}
+    provenance = _provenance(started_from, corpus)
+    return {
+        "history": run.state["history"],
+        **finalize(network, tokenizer, config, corpus, out, log=log, provenance=provenance),
+    }
+
+
+def _provenance(started_from: ModelInfo | None, corpus: TrainingData) -> dict[str, Any]:
+    """What the model was trained from, for `ModelInfo.provenance` (shown on /about)."""
+    import datetime
+
+    return {
+        "trained_from": started_from.model_id if started_from else "",
+        "reviewed_articles": len(corpus.reviewed_articles),
+        "ptc_articles": len(corpus.train_articles),
+        "date": datetime.date.today().isoformat(),
+    }
 
 
 def _prepare(config: TrainConfig, log: Log) -> str:

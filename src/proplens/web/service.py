@@ -29,7 +29,7 @@ from typing import Any
 from proplens import errors
 from proplens.document import Analysis, Article
 from proplens.errors import Busy, Cancelled, ModelError, ProplensError
-from proplens.models.catalog import model_directory, named_models
+from proplens.models.catalog import local_models, model_directory, named_models
 from proplens.models.detector import INFO_FILE, ModelInfo
 
 __all__ = ["GRACE", "AnalysisOptions", "AnalysisService", "Submitted", "WorkerFailed"]
@@ -226,9 +226,9 @@ class AnalysisService:
         self._slots: list[threading.Thread] = []
         self._running: list[_Worker | None] = []
         self._context = multiprocessing.get_context("spawn")
-        self.models = [model] + [
-            named.name for named, folder in named_models() if folder is not None and named.name != model
-        ]
+        installed = [named.name for named, folder in named_models() if folder is not None]
+        installed += [name for name, _ in local_models()]
+        self.models = [model] + [name for name in installed if name != model]
         """The models a request may choose (the server's first); others load on first use."""
         self.cancelled = 0
         """Analyses stopped because their caller stopped waiting (for tests and the health page)."""

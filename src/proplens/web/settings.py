@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from proplens._home import proplens_home
 from proplens.errors import ProplensError
 
 __all__ = ["LOOPBACK_NAMES", "Settings", "extension_token"]
@@ -42,7 +43,7 @@ class Settings:
 def extension_token(home: Path | None = None) -> str:
     """The token browser extensions must send: kept in ``$PROPLENS_HOME/extension-token`` (made on first
     use, readable by the user only), so the extension keeps working across server restarts."""
-    home = home or Path(os.environ.get("PROPLENS_HOME") or Path.home() / ".local" / "share" / "proplens")
+    home = home or proplens_home()
     path = home / "extension-token"
     try:
         token = path.read_text(encoding="utf-8").strip()
