@@ -5,9 +5,14 @@ Chromium, the test databases, feeds)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the tests never read or write the user's own proplens files (database, local models, model in use)
+os.environ["PROPLENS_HOME"] = tempfile.mkdtemp(prefix="proplens-test-home-")
 
 from proplens import Article
 

@@ -9,6 +9,7 @@ from proplens.cli import (  # noqa: F401
     dataset,
     db,
     evaluate,
+    model,
     reviews,
     serve,
     techniques,

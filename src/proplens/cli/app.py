@@ -9,7 +9,7 @@ import typer
 from proplens import __version__
 from proplens.cli.common import stdout
 
-__all__ = ["app", "dataset_app", "db_app", "reviews_app"]
+__all__ = ["app", "dataset_app", "db_app", "model_app", "reviews_app"]
 
 app = typer.Typer(
     name="proplens",
@@ -22,6 +22,8 @@ dataset_app = typer.Typer(help="Look at annotated datasets (PTC layout).", no_ar
 app.add_typer(dataset_app, name="dataset")
 db_app = typer.Typer(help="The database: its schema revision and upgrades.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+model_app = typer.Typer(help="The models: list them, look at one, install a trained one, choose one.")
+app.add_typer(model_app, name="model")
 reviews_app = typer.Typer(
     help="People's corrections of analyses: export them as a dataset, measure reviewers' agreement.",
     no_args_is_help=True,

@@ -1,17 +1,15 @@
-"""`proplens train`, `soup`, `ensemble`, `export` and `model`: making a detector and looking at one."""
+"""`proplens train`, `soup`, `ensemble` and `export`: making a detector."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from proplens.cli.app import app
-from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json, stderr, stdout, training
-from proplens.scoring import formatting
+from proplens.cli.common import clean_errors, print_json, stderr, training
 from proplens.training.config import TEACHING, load_config
 
 TrainingData = Annotated[
@@ -97,91 +95,3 @@ def export_command(
 ) -> None:
     """Export a finished run again to RUN/model/ (fused ONNX, int8-stored weights), tuned on dev."""
     print_json(training("export_run")(run, data, log=_log, compare_variants=compare))
-
-
-@app.command("model")
-@clean_errors
-def model_command(
-    model: Annotated[str | None, typer.Option(help=MODEL_HELP)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print detector.json as JSON.")] = False,
-) -> None:
-    """Show the named models (default, accurate) side by side, then one model: operating point, dev
-    scores of torch / ONNX fp32 / ONNX int8, per-technique F1."""
-    info = load_model(model).info
-    if as_json:
-        print_json(dataclasses.asdict(info))
-        return
-    stdout.print(_models_table())
-    for line in _model_lines(info):
-        stdout.print(line)
-    variants: dict[str, Any] = {
-        v: info.dev_scores[v] for v in ("torch", "onnx_fp32", "onnx_int8") if v in info.dev_scores
-    }
-    if variants:
-        keys = ("si_precision", "si_recall", "si_f1", "tc_micro_f1", "tc_macro_f1")
-        stdout.print(formatting.comparison_table("Dev scores", variants, keys))
-    shipped = info.dev_scores.get("onnx_int8")
-    if shipped:
-        per_technique = {k.removeprefix("tc_"): v for k, v in shipped.items() if k.startswith("tc_")}
-        stdout.print(formatting.technique_table(per_technique))
-
-
-def _models_table() -> Any:
-    """One row per named model: installed or not, size, dev figures (from its detector.json)."""
-    from rich.table import Table
-
-    from proplens.models.catalog import named_models
-    from proplens.models.detector import INFO_FILE, ModelInfo
-
-    table = Table(title="Models (--model NAME)", title_justify="left")
-    for column in ("name", "version", "base encoder", "MB", "dev SI F1", "TC micro-F1"):
-        numeric = column in ("MB", "dev SI F1", "TC micro-F1")
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
-    for named, folder in named_models():
-        if folder is None or not (folder / INFO_FILE).is_file():
-            table.add_row(named.name, f"[dim]not installed: {named.install}[/dim]", "", "", "", "")
-            continue
-        info = ModelInfo.read(folder / INFO_FILE)
-        scores = info.dev_scores.get("onnx_int8", {})
-        size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6
-        table.add_row(
-            named.name,
-            info.version,
-            info.base_encoder,
-            f"{size:.0f}",
-            f"{scores.get('si_f1', float('nan')):.3f}",
-            f"{scores.get('tc_micro_f1', float('nan')):.3f}",
-        )
-    return table
-
-
-def _model_lines(info: Any) -> list[str]:
-    precision = "int8-stored weights, fp32 arithmetic" if info.quantized else "fp32"
-    lines = [
-        f"[bold]{info.name}[/bold] {info.version} · base encoder {info.base_encoder} · {precision} · "
-        f"windows of {info.max_tokens} tokens (overlap {info.overlap})"
-    ]
-    decoder = info.span_decoder
-    if info.min_score is not None:  # the candidates are decoded without a peak; the minimum filters them
-        decoder = replace(decoder, peak=0.0)
-    lines.append(f"decoding: {decoder.summary}")
-    if info.candidate_bias is not None:
-        lines.append(f"candidates: a second pass down to Viterbi bias {info.candidate_bias}")
-    if info.min_score is not None:
-        lines.append(f"default minimum score (tuned on dev): {info.min_score}")
-    lines.append(f"repetition boost {info.repetition_boost}, second technique at p >= {info.secondary}")
-    if info.token_features:
-        lines.append(f"the span tagger also reads {len(info.token_features)} surface signals per token")
-    calibration = info.dev_scores.get("calibration")
-    if calibration:
-        lines.append(
-            f"calibration (5-fold over dev): span ECE {calibration['span_ece_cross_validated']:.3f}, "
-            f"technique ECE {calibration['technique_ece_cross_validated']:.3f} "
-            f"(temperature {info.temperature})"
-        )
-    validated = info.dev_scores.get("cross_validated")
-    if validated:
-        lines.append(
-            f"SI F1 with the operating point tuned on other dev articles (5-fold): {validated['si_f1']:.3f}"
-        )
-    return lines

@@ -157,10 +157,9 @@ def _check_runs(folder: Path) -> None:
 
     try:
         load_detector(folder).analyze([Article("check", "The corrupt mayor lied to every honest family.")])
-    except ModelError as error:
-        raise ModelError(f"{folder}: {error}") from None
     except Exception as error:  # a foreign or damaged file: onnxruntime, numpy and json errors alike
-        reason = str(error).splitlines()[0][:200] if str(error) else error.__class__.__name__
+        lines = str(error).replace(f"{folder}/", "").splitlines()
+        reason = lines[0][:300] if lines else error.__class__.__name__
         raise ModelError(f"{folder} is not a working proplens model: {reason}") from None
 
 
