@@ -331,3 +331,65 @@ def test_on_a_phone_the_panel_fits_the_width_and_folds_out_of_the_way(
     page.mouse.click(right - 12 - 14, 740 - page.evaluate(covered) + 20)  # the fold button, top right
     assert page.evaluate(covered) < 60
     page.screenshot(path=str(tmp_path / "extension-375-folded.png"))
+
+
+def test_reviewing_in_the_panel_with_the_keyboard(browser, pages: str, web_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A focused highlight takes the same keys as the result page: a accept, r reject, n add the selected
+    words, d done; each is saved at once under the name from the options, and drawn at once."""
+    context, worker = browser
+    worker.evaluate("() => chrome.storage.local.set({reviewer: 'ext-ana'})")
+    page = context.new_page()
+    page.goto(f"{pages}/news.html?review")
+    _analyse(worker, f"{pages}/news.html?review")
+    stored = web_app[0].state.store.recent(limit=1)[0]
+    marks = page.locator("proplens-mark")
+    first_words = marks.nth(0).inner_text()
+    marks.nth(0).focus()
+    page.keyboard.press("a")
+    solid = "m => getComputedStyle(m).color === 'rgb(255, 255, 255)'"
+    for _ in range(100):
+        if any(m.evaluate(solid) for m in marks.all()):
+            break
+        page.wait_for_timeout(100)
+    assert any(m.evaluate(solid) for m in marks.all())  # accepted: solid in its colour
+    marks.nth(1).focus()
+    page.keyboard.press("r")
+    struck = "m => getComputedStyle(m).textDecorationLine.includes('line-through')"
+    for _ in range(100):
+        if any(m.evaluate(struck) for m in marks.all()):
+            break
+        page.wait_for_timeout(100)
+    assert any(m.evaluate(struck) for m in marks.all())  # rejected: struck through
+    page.evaluate(
+        """() => {
+        const p = [...document.querySelectorAll('article p')].find(e => e.textContent.includes('Mill Lane'));
+        const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+        for (let n; (n = walker.nextNode());) { const at = n.data.indexOf('Mill Lane'); if (at >= 0) {
+            const r = document.createRange(); r.setStart(n, at); r.setEnd(n, at + 9);
+            getSelection().removeAllRanges(); getSelection().addRange(r); return; } } }"""
+    )
+    marks.nth(0).focus()
+    page.keyboard.press("n")
+    for _ in range(100):
+        if "Mill Lane" in " ".join(m.inner_text() for m in page.locator("proplens-mark").all()):
+            break
+        page.wait_for_timeout(100)
+    page.locator("proplens-mark").nth(0).focus()
+    page.keyboard.press("d")
+    for _ in range(100):
+        if any(r.action == "done" for r in web_app[0].state.store.reviews(stored.id)):
+            break
+        page.wait_for_timeout(100)
+    reviews = web_app[0].state.store.reviews(stored.id)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(tmp_path / "extension-review-1280.png"))
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.screenshot(path=str(tmp_path / "extension-review-375.png"))
+    assert [str(r.action) for r in reviews] == ["accept", "reject", "add", "done"]
+    assert {r.reviewer for r in reviews} == {"ext-ana"}
+    added = reviews[2]
+    assert stored.id and added.start is not None and added.end is not None
+    text = web_app[0].state.store.get(stored.id).analysis.article.text
+    assert text[added.start : added.end] == "Mill Lane"  # the page's words, at the article's offsets
+    assert first_words  # the first highlight was the one accepted
+    worker.evaluate("() => chrome.storage.local.set({reviewer: ''})")

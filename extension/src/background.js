@@ -53,12 +53,36 @@ async function call(url, init) {
   return body;
 }
 
-chrome.runtime.onMessage.addListener((message, sender, reply) => {
-  if (sender.id !== chrome.runtime.id || !message || message.type !== "proplens:analyse") {
-    return false;  // only our own popup may ask; pages cannot reach this listener
+// The fields a review may carry (the reviewer's name is added here, from the options).
+const REVIEW_FIELDS = ["action", "span", "start", "end", "technique", "added"];
+
+/** Send one review action on a stored analysis (or none: only read the reviews) and return what the
+ * reviews add up to (GET /api/v1/analyses/{id}/reviews).
+ * @param {string} analysisId @param {Record<string, unknown> | null} action */
+async function review(analysisId, action) {
+  if (!/^[0-9a-f]{16}$/.test(analysisId)) throw new Error("this analysis was not stored: it cannot be reviewed");
+  const { server, token, reviewer } = await loadSettings();
+  const base = server.replace(/\/+$/, "");
+  const headers = { "Content-Type": "application/json", "Authorization": "Bearer " + token };
+  const url = `${base}/api/v1/analyses/${analysisId}/reviews`;
+  if (action) {
+    if (!reviewer) throw new Error("write your name in the extension's options first: every correction says who made it");
+    const body = { reviewer };
+    for (const key of REVIEW_FIELDS) if (action[key] !== undefined) body[key] = action[key];
+    await call(url, { method: "POST", headers, body: JSON.stringify(body) });
   }
-  analyseTab(message.tabId).then(
-    (summary) => reply({ ok: true, summary }),
+  return call(url, { headers });
+}
+
+chrome.runtime.onMessage.addListener((message, sender, reply) => {
+  // only the extension's own popup and content script may ask; pages cannot reach this listener
+  if (sender.id !== chrome.runtime.id || !message) return false;
+  let work;
+  if (message.type === "proplens:analyse") work = analyseTab(message.tabId);
+  else if (message.type === "proplens:review") work = review(String(message.analysis), message.action || null);
+  else return false;
+  work.then(
+    (result) => reply({ ok: true, result, summary: result }),
     (error) => reply({ ok: false, error: String(error.message || error) }),
   );
   return true;

@@ -1,10 +1,11 @@
 // proplens extension — the options page: server, token, model, minimum score, sites analysed on load.
-import { DEFAULT_SERVER, MIN_SCORE_RANGE, MODELS, loadSettings } from "./settings.js";
+import { DEFAULT_SERVER, MAX_REVIEWER, MIN_SCORE_RANGE, MODELS, loadSettings } from "./settings.js";
 
 const byId = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const server = byId("server"), token = byId("token"), model = byId("model"), minScore = byId("min-score");
 const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const sites = /** @type {HTMLTextAreaElement} */ (document.getElementById("sites"));
+const reviewer = byId("reviewer");
 
 server.placeholder = DEFAULT_SERVER;
 loadSettings().then((saved) => {
@@ -13,6 +14,7 @@ loadSettings().then((saved) => {
   server.value = saved.server;
   token.value = saved.token;
   sites.value = saved.autoSites.join("\n");
+  reviewer.value = saved.reviewer;
 });
 
 /** Ask the browser for access to `origins`; false when refused. */
@@ -44,6 +46,9 @@ byId("save").addEventListener("click", async () => {
     }
   }
   const chosen = MODELS.includes(model.value) ? model.value : "";
-  await chrome.storage.local.set({ server: url.origin, token: token.value.trim(), autoSites, model: chosen, minScore: minimum });
+  const name = reviewer.value.trim().replace(/\s+/g, " ").slice(0, MAX_REVIEWER);
+  await chrome.storage.local.set({
+    server: url.origin, token: token.value.trim(), autoSites, model: chosen, minScore: minimum, reviewer: name,
+  });
   status.textContent = "Saved.";
 });

@@ -81,3 +81,28 @@ export function locate(index, articleText, start, end) {
   }
   return null;
 }
+
+// `text` normalised as `normalise` does, with the offset in `text` each normalised character came from.
+function normalisedWithOffsets(text) {
+  let out = "";
+  const from = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (/\s/.test(c)) {
+      if (out && !out.endsWith(" ")) { out += " "; from.push(i); }
+    } else { const f = fold(c); out += f; for (let k = 0; k < f.length; k++) from.push(i); }
+  }
+  while (out.endsWith(" ")) { out = out.slice(0, -1); from.pop(); }
+  return { out, from };
+}
+
+// Where words selected on the page are in the article text: [start, end) when they occur there exactly
+// once (null otherwise: select a few more words). The inverse of `locate`, for adding a fragment.
+export function articleRange(articleText, selected) {
+  const needle = normalise(selected);
+  if (!needle) return null;
+  const { out, from } = normalisedWithOffsets(articleText);
+  const hits = occurrences(out, needle);
+  if (hits.length !== 1) return null;
+  return [from[hits[0]], from[hits[0] + needle.length - 1] + 1];
+}

@@ -8,10 +8,14 @@ export const MODELS = ["default", "accurate"];
 // The range the options page accepts for a minimum score (null: the model's tuned minimum).
 export const MIN_SCORE_RANGE = [0.05, 0.95];
 
-/** @typedef {{server: string, token: string, model: string, minScore: number | null, autoSites: string[]}} Settings */
+/** @typedef {{server: string, token: string, model: string, minScore: number | null, autoSites: string[],
+ *   reviewer: string}} Settings */
 
 /** @type {Settings} */
-export const DEFAULTS = { server: DEFAULT_SERVER, token: "", model: "", minScore: null, autoSites: [] };
+export const DEFAULTS = { server: DEFAULT_SERVER, token: "", model: "", minScore: null, autoSites: [], reviewer: "" };
+
+// The longest reviewer name the server accepts.
+export const MAX_REVIEWER = 64;
 
 /** The saved settings over the defaults, each checked (a value of the wrong kind is the default).
  * @returns {Promise<Settings>} */
@@ -23,5 +27,6 @@ export async function loadSettings() {
     model: typeof saved.model === "string" && MODELS.includes(saved.model) ? saved.model : "",
     minScore: typeof saved.minScore === "number" ? saved.minScore : null,
     autoSites: Array.isArray(saved.autoSites) ? saved.autoSites.filter((s) => typeof s === "string") : [],
+    reviewer: typeof saved.reviewer === "string" ? saved.reviewer.slice(0, MAX_REVIEWER) : "",
   };
 }

@@ -247,11 +247,26 @@ async def about_page(request: Request) -> HTMLResponse:
         {
             "active": "about",
             "model": info.model_id,
+            "provenance": _provenance(info),
             "scores": [(name, f"{value:.3f}") for name, value in scores if value is not None],
             "techniques": rows,
             "limits": LIMITS_NOTE,
         },
     )
+
+
+def _provenance(info: Any) -> list[tuple[str, str]]:
+    """What /about says of the model that answers: its id, base encoder, and what it was trained from."""
+    rows = [("Model", info.model_id), ("Base encoder", info.base_encoder or "-")]
+    made = info.provenance
+    if made.get("trained_from"):
+        rows.append(("Trained from", str(made["trained_from"])))
+        rows.append(("Reviewed articles learnt from", str(made.get("reviewed_articles", 0))))
+    else:
+        rows.append(("Trained from", "the base encoder, on the Propaganda Techniques Corpus"))
+    if made.get("date"):
+        rows.append(("Trained on", str(made["date"])))
+    return rows
 
 
 def _corpus_report(request: Request) -> Any:
