@@ -109,11 +109,34 @@ def scores(model: str | Path, marked: list[tuple[Article, list[Span]]]) -> dict[
     }
 
 
+def _settings(pairs: list[str]) -> dict[str, object]:
+    """``key=value`` pairs as typed `TrainConfig` fields (ints, floats, booleans, strings)."""
+    changes: dict[str, object] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        for kind in (int, float):
+            try:
+                changes[key] = kind(value)
+                break
+            except ValueError:
+                continue
+        else:
+            changes[key] = {"true": True, "false": False}.get(value, value)
+    return changes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "ptc"))
     parser.add_argument("--out", default=str(ROOT / "runs" / "teach-benchmark"))
     parser.add_argument("--model", default="default")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Change a setting of the teaching recipe (e.g. extra_weight=8); repeatable.",
+    )
     args = parser.parse_args()
     from dataclasses import replace
 
@@ -142,7 +165,8 @@ def main() -> None:
 
     before = {"taught": scores(args.model, taught), "held out": scores(args.model, held_out)}
     base_dev = detector.info.dev_scores.get("onnx_int8", {})
-    config = replace(TEACHING, start_from=args.model, extra_data=str(dataset))
+    config = replace(TEACHING, start_from=args.model, extra_data=str(dataset), **_settings(args.set))
+    print(f"recipe: {config}")
     started = time.monotonic()
     results = train(config, args.data, args.out, log=lambda m: print(f"  {m}", flush=True))
     minutes = (time.monotonic() - started) / 60

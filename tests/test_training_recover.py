@@ -85,3 +85,30 @@ def test_a_short_run_on_a_reviewed_article_learns_the_added_fragment(tiny_run, t
     info = load_detector(tmp_path / "taught" / "model").info
     assert info.version == "0+1r" and info.provenance["reviewed_articles"] == 1
     assert info.provenance["trained_from"] == "proplens-detector-0"
+
+
+def test_train_from_a_model_with_reviewed_articles_on_the_command_line(tiny_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`proplens train --from MODEL --extra DIR` without --config: the teaching recipe, the start model's
+    encoder and windows, a model that says what it was taught from."""
+    import json
+
+    from tests.conftest import invoke
+
+    text = TINY_ARTICLES["3"]
+    reviewed = tmp_path / "reviewed"
+    (reviewed / "reviewed-articles").mkdir(parents=True)
+    (reviewed / "reviewed-articles" / "article5.txt").write_text(text, encoding="utf-8")
+    (reviewed / "reviewed-task-flc-tc.labels").write_text(
+        f"5\tDoubt\t{text.index('Officials')}\t{len(text) - 2}\n"
+    )
+    run, corpus = tiny_run[0], tiny_run[0].parent / "corpus"
+    code, _, err = invoke(
+        "train", "--from", run / "model", "--extra", reviewed, "--data", corpus, "--out", tmp_path / "taught"
+    )
+    assert code == 0, err
+    recipe = (tmp_path / "taught" / "train.toml").read_text()
+    assert "epochs = 1" in recipe and "extra_weight = 4" in recipe and "max_tokens = 14" in recipe
+    info = json.loads((tmp_path / "taught" / "model" / "detector.json").read_text())
+    assert info["provenance"]["reviewed_articles"] == 1 and info["version"] == "0+1r"
+    code, _, err = invoke("train", "--from", tmp_path / "nowhere", "--data", corpus, "--out", tmp_path / "x")
+    assert code == 1 and "not a proplens model folder" in err and "Traceback" not in err
