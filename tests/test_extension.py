@@ -333,6 +333,15 @@ def test_on_a_phone_the_panel_fits_the_width_and_folds_out_of_the_way(
     page.screenshot(path=str(tmp_path / "extension-375-folded.png"))
 
 
+def _until(page, check, seconds: float = 10) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `check()` comes true within `seconds` (the page redraws after the server answers)."""
+    for _ in range(int(seconds * 10)):
+        if check():
+            return True
+        page.wait_for_timeout(100)
+    return bool(check())
+
+
 def test_reviewing_in_the_panel_with_the_keyboard(browser, pages: str, web_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A focused highlight takes the same keys as the result page: a accept, r reject, n add the selected
     words, d done; each is saved at once under the name from the options, and drawn at once."""
@@ -347,19 +356,11 @@ def test_reviewing_in_the_panel_with_the_keyboard(browser, pages: str, web_app, 
     marks.nth(0).focus()
     page.keyboard.press("a")
     solid = "m => getComputedStyle(m).color === 'rgb(255, 255, 255)'"
-    for _ in range(100):
-        if any(m.evaluate(solid) for m in marks.all()):
-            break
-        page.wait_for_timeout(100)
-    assert any(m.evaluate(solid) for m in marks.all())  # accepted: solid in its colour
+    assert _until(page, lambda: any(m.evaluate(solid) for m in marks.all()))  # accepted: solid in its colour
     marks.nth(1).focus()
     page.keyboard.press("r")
     struck = "m => getComputedStyle(m).textDecorationLine.includes('line-through')"
-    for _ in range(100):
-        if any(m.evaluate(struck) for m in marks.all()):
-            break
-        page.wait_for_timeout(100)
-    assert any(m.evaluate(struck) for m in marks.all())  # rejected: struck through
+    assert _until(page, lambda: any(m.evaluate(struck) for m in marks.all()))  # rejected: struck through
     page.evaluate(
         """() => {
         const p = [...document.querySelectorAll('article p')].find(e => e.textContent.includes('Mill Lane'));
@@ -370,16 +371,10 @@ def test_reviewing_in_the_panel_with_the_keyboard(browser, pages: str, web_app, 
     )
     marks.nth(0).focus()
     page.keyboard.press("n")
-    for _ in range(100):
-        if "Mill Lane" in " ".join(m.inner_text() for m in page.locator("proplens-mark").all()):
-            break
-        page.wait_for_timeout(100)
+    assert _until(page, lambda: "Mill Lane" in " ".join(m.inner_text() for m in marks.all()))
     page.locator("proplens-mark").nth(0).focus()
     page.keyboard.press("d")
-    for _ in range(100):
-        if any(r.action == "done" for r in web_app[0].state.store.reviews(stored.id)):
-            break
-        page.wait_for_timeout(100)
+    assert _until(page, lambda: any(r.action == "done" for r in web_app[0].state.store.reviews(stored.id)))
     reviews = web_app[0].state.store.reviews(stored.id)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.screenshot(path=str(tmp_path / "extension-review-1280.png"))

@@ -62,3 +62,12 @@ def test_bad_configs_name_the_problem(tmp_path: Path, content: str, message: str
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="no such file"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_the_teaching_recipe_file_says_what_train_from_uses() -> None:
+    """configs/teach.toml is the readable copy of `TEACHING` (`proplens train --from` without --config)."""
+    from pathlib import Path
+
+    from proplens.training.config import TEACHING
+
+    assert load_config(Path(__file__).resolve().parents[1] / "configs" / "teach.toml") == TEACHING

@@ -107,7 +107,7 @@ def test_train_from_a_model_with_reviewed_articles_on_the_command_line(tiny_run,
     )
     assert code == 0, err
     recipe = (tmp_path / "taught" / "train.toml").read_text()
-    assert "epochs = 1" in recipe and "extra_weight = 4" in recipe and "max_tokens = 14" in recipe
+    assert "epochs = 3" in recipe and "extra_weight = 20" in recipe and "max_tokens = 14" in recipe
     info = json.loads((tmp_path / "taught" / "model" / "detector.json").read_text())
     assert info["provenance"]["reviewed_articles"] == 1 and info["version"] == "0+1r"
     code, _, err = invoke("train", "--from", tmp_path / "nowhere", "--data", corpus, "--out", tmp_path / "x")

@@ -2,6 +2,9 @@
 
 Usage: python tools/recover_run.py MODEL_DIR OUT_RUN
 
+For graphs of version 4 and earlier (dynamic int8, MatMulInteger). Today's fused, int8-stored graphs are
+read by `proplens.training.recover` (``proplens train --from``).
+
 Why: the runs behind proplens-detector-4 were lost with an old machine; only its dynamic-int8 ONNX graph
 was kept. Every weight of that graph is recoverable exactly as the int8 model used it: a quantised weight
 ``q`` with scale ``s`` and zero point ``z`` is the float ``(q - z) * s``; LayerNorm weights and biases were
@@ -28,15 +31,7 @@ from proplens.techniques import PTC_TECHNIQUE_IDS
 from proplens.training.base_encoders import resolve_base_encoder
 from proplens.training.config import load_config
 from proplens.training.network import DetectorNetwork
-
-HEAD_PARAMETERS = {
-    "w1": "technique_hidden.weight",
-    "b1": "technique_hidden.bias",
-    "w2": "technique_out.weight",
-    "b2": "technique_out.bias",
-    "w3": "technique_wide.weight",
-    "b3": "technique_wide.bias",
-}
+from proplens.training.recover import HEAD_PARAMETERS
 
 
 def dequantized(initializers: dict[str, np.ndarray], name: str) -> np.ndarray:

@@ -21,7 +21,7 @@ from proplens.models.catalog import model_directory
 from proplens.models.detector import ENCODER_FILE, HEAD_FILE, INFO_FILE, ModelInfo
 from proplens.training.config import TrainConfig
 
-__all__ = ["continued_config", "graph_state", "load_model_weights"]
+__all__ = ["HEAD_PARAMETERS", "continued_config", "graph_state", "load_model_weights"]
 
 HEAD_PARAMETERS = {
     "w1": "technique_hidden.weight",
