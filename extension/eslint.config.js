@@ -13,5 +13,5 @@ export default [
     },
     rules: { "no-unused-vars": ["error", { argsIgnorePattern: "^_" }], eqeqeq: "error", "prefer-const": "error" },
   },
-  { files: ["*.js", "*.mjs"], languageOptions: { globals: globals.node } },
+  { files: ["*.js", "*.mjs", "tools/**/*.mjs"], languageOptions: { globals: globals.node } },
 ];

@@ -1,0 +1,68 @@
+"""The extension's own detector (extension/src/detector/, run in Node) against proplens in Python: the same
+tokens with the same character ranges on every dev article and on hostile text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from proplens.models.catalog import DEFAULT_MODEL_DIR
+from proplens.models.windows import load_tokenizer
+from tests.conftest import PTC
+
+EXTENSION = Path(__file__).resolve().parents[1] / "extension"
+TOKENIZER = DEFAULT_MODEL_DIR / "tokenizer.json"
+
+
+def _node(script: str, *args: object, stdin: str) -> object:
+    if not shutil.which("node"):
+        pytest.skip("no Node.js")
+    done = subprocess.run(
+        ["node", str(EXTENSION / "tools" / script), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def _code_points(text: str, offsets: list[list[int]]) -> list[tuple[int, int]]:
+    """UTF-16 offsets (JavaScript's) as code point offsets (Python's)."""
+    position, units = [], 0
+    for c in text:
+        position.append(units)
+        units += 2 if ord(c) > 0xFFFF else 1
+    index = {u: i for i, u in enumerate(position)} | {units: len(text)}
+    return [(index[a], index[b]) for a, b in offsets]
+
+
+HOSTILE = [
+    "Ünïcödé Ämbiguity: naïve café — “quotes” and \u2018single\u2019… İstanbul ΣΊΣΥΦΟΣ straße",
+    "Emoji 🇺🇸 flags 👩‍👩‍👧 and 𝔪𝔞𝔱𝔥 letters, tabs\tand\u00a0nbsp\u200bzero-width\ufeffbom",
+    "中文字符 mixed with English, 日本語のテキスト and 한국어 text; Ελληνικά; العربية; עברית",
+    "!" * 300 + " " + "a" * 150 + " " + "supercalifragilisticexpialidocious" * 4,
+    "control\x00chars\x07here\ufffd and \r\n line\u2028separators\u2029 end",
+]
+
+
+def test_the_tokenizer_matches_pythons_on_dev_and_hostile_text() -> None:
+    texts = list(HOSTILE)
+    if (PTC / "dev-articles").is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted((PTC / "dev-articles").glob("article*.txt"))]
+    tokenizer = load_tokenizer(TOKENIZER)
+    encodings = _node("encode.mjs", TOKENIZER, stdin=json.dumps(texts))
+    assert isinstance(encodings, list) and len(encodings) == len(texts)
+    tokens = 0
+    for text, mine in zip(texts, encodings, strict=True):
+        theirs = tokenizer.encode(text, add_special_tokens=False)
+        kept = [(i, tuple(o)) for i, o in zip(theirs.ids, theirs.offsets, strict=True) if o[1] > o[0]]
+        assert mine["ids"] == [i for i, _ in kept], text[:60]
+        assert _code_points(text, mine["offsets"]) == [o for _, o in kept], text[:60]
+        tokens += len(kept)
+    assert tokens > 70_000 or not (PTC / "dev-articles").is_dir()
