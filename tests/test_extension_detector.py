@@ -66,3 +66,33 @@ def test_the_tokenizer_matches_pythons_on_dev_and_hostile_text() -> None:
         assert _code_points(text, mine["offsets"]) == [o for _, o in kept], text[:60]
         tokens += len(kept)
     assert tokens > 70_000 or not (PTC / "dev-articles").is_dir()
+
+
+def test_span_probabilities_match_pythons_on_dev_articles() -> None:
+    """onnxruntime-web (WebAssembly) on the shipped graph, windows and stitching in JavaScript: every
+    token's span and begin probability within 1e-4 of `Detector.encode`'s, on 20 dev articles."""
+    import numpy as np
+
+    from proplens.document import Article
+    from proplens.models.detector import load_detector
+
+    if not (EXTENSION / "node_modules" / "onnxruntime-web").is_dir():
+        pytest.skip("no extension/node_modules (make extension-deps installs them)")
+    texts = list(HOSTILE[:3])
+    if (PTC / "dev-articles").is_dir():
+        texts += [
+            p.read_text(encoding="utf-8") for p in sorted((PTC / "dev-articles").glob("article*.txt"))[:20]
+        ]
+    mine = _node("probabilities.mjs", DEFAULT_MODEL_DIR, stdin=json.dumps(texts))
+    theirs = load_detector("default").encode([Article(str(n), t) for n, t in enumerate(texts)])
+    assert isinstance(mine, list) and len(mine) == len(theirs)
+    largest = 0.0
+    for js, py in zip(mine, theirs, strict=True):
+        assert len(js["span"]) == len(py.span_probabilities)
+        largest = max(
+            largest,
+            float(np.abs(np.asarray(js["span"]) - py.span_probabilities).max(initial=0.0)),
+            float(np.abs(np.asarray(js["begin"]) - py.begin_probabilities).max(initial=0.0)),
+        )
+    print(f"largest difference: {largest:.2e}")
+    assert largest < 1e-4

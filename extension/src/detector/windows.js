@@ -17,7 +17,8 @@ export function planWindows(nTokens, maxTokens, overlap) {
 }
 
 /** Per-token rows for the article from per-window rows (`outputs[k][i]`: token i of window k).
- * @param {number} nTokens @param {[number, number][]} windows @param {Float32Array[][]} outputs */
+ * @template T @param {number} nTokens @param {[number, number][]} windows @param {T[][]} outputs
+ * @returns {T[]} */
 export function stitch(nTokens, windows, outputs) {
   const stitched = new Array(nTokens);
   const best = new Int32Array(nTokens).fill(-1);
