@@ -96,3 +96,53 @@ def test_span_probabilities_match_pythons_on_dev_articles() -> None:
         )
     print(f"largest difference: {largest:.2e}")
     assert largest < 1e-4
+
+
+def test_fragments_match_pythons_on_dev_articles(tmp_path: Path) -> None:
+    """The whole in-browser detector (decoding, calibration, technique head, cues) against
+    `Detector.analyze`: the same fragments and techniques, scores within 1e-4, on 20 dev articles."""
+    from proplens.document import Article
+    from proplens.models.cues import stop_words
+    from proplens.models.detector import load_detector
+
+    if not (EXTENSION / "node_modules" / "onnxruntime-web").is_dir():
+        pytest.skip("no extension/node_modules (make extension-deps installs them)")
+    texts = list(HOSTILE[:3])
+    if (PTC / "dev-articles").is_dir():
+        texts += [
+            p.read_text(encoding="utf-8") for p in sorted((PTC / "dev-articles").glob("article*.txt"))[:20]
+        ]
+    words = tmp_path / "stop-words.json"
+    words.write_text(json.dumps(sorted(stop_words())), encoding="utf-8")
+    mine = _node("analyze.mjs", DEFAULT_MODEL_DIR, words, stdin=json.dumps(texts))
+    theirs = load_detector("default").analyze([Article(str(n), t) for n, t in enumerate(texts)])
+    assert isinstance(mine, list) and len(mine) == len(theirs)
+    fragments = 0
+    for text, js, py in zip(texts, mine, theirs, strict=True):
+        expected = sorted((s.start, s.end, s.technique, [list(c) for c in s.cues]) for s in py.spans)
+        got = sorted(
+            (
+                *_code_points(text, [[s["start"], s["end"]]])[0],
+                s["technique"],
+                [list(c) for c in _code_points(text, s["cues"])],
+            )
+            for s in js["spans"]
+        )
+        assert got == expected, text[:60]
+        scores = sorted((s.start, s.end, s.technique, s.score, s.technique_score) for s in py.spans)
+        js_scores = sorted(
+            (
+                *_code_points(text, [[s["start"], s["end"]]])[0],
+                s["technique"],
+                s["score"],
+                s["techniqueScore"],
+            )
+            for s in js["spans"]
+        )
+        for python, javascript in zip(scores, js_scores, strict=True):
+            assert python[:3] == javascript[:3]
+            assert abs(python[3] - javascript[3]) <= 1e-4, (python, javascript)
+            assert abs(python[4] - javascript[4]) <= 1e-4, (python, javascript, text[python[0] : python[1]])
+        fragments += len(expected)
+    print(f"{fragments} fragments identical")
+    assert fragments > 100 or not (PTC / "dev-articles").is_dir()
