@@ -124,9 +124,10 @@ benchmark: install
 	$(BIN)/python benchmarks/detector.py
 	$(BIN)/python benchmarks/encoder.py
 
-## extension: the browser extension built into dist/extension (no test hooks) and zipped as
-## dist/proplens-extension.zip (unzip, then "Load unpacked" in chrome://extensions)
-extension: extension-deps
+## extension: the browser extension built into dist/extension (no test hooks; the default model copied from
+## the Python package) and zipped as dist/proplens-extension.zip (unzip, then "Load unpacked" in chrome://extensions)
+extension: runtime extension-deps
 	node extension/build.mjs --out dist/extension
+	$(BIN)/python extension/tools/model_files.py dist/extension
 	@cd dist/extension && rm -f ../proplens-extension.zip && $(PYTHON) -c "import pathlib, zipfile; z = zipfile.ZipFile('../proplens-extension.zip', 'w', zipfile.ZIP_DEFLATED); [z.write(p) for p in sorted(pathlib.Path('.').rglob('*')) if p.is_file()]; z.close()"
 	@echo "wrote dist/proplens-extension.zip"

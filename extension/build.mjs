@@ -16,13 +16,20 @@ const { values } = parseArgs({
 rmSync(values.out, { recursive: true, force: true });
 mkdirSync(values.out, { recursive: true });
 cpSync(join(here, "static"), values.out, { recursive: true });
+// onnxruntime-web's WebAssembly (its loader is bundled into offscreen.js); the model itself is copied
+// from the Python package by tools/model_files.py (make extension)
+mkdirSync(join(values.out, "ort"), { recursive: true });
+cpSync(join(here, "node_modules", "onnxruntime-web", "dist", "ort-wasm-simd-threaded.wasm"), join(values.out, "ort", "ort-wasm-simd-threaded.wasm"));
 await build({
-  entryPoints: ["background", "content", "options", "popup"].map((name) => join(here, "src", `${name}.js`)),
+  entryPoints: ["background", "content", "offscreen", "options", "popup"].map((name) => join(here, "src", `${name}.js`)),
   outdir: values.out,
   bundle: true,
   format: "iife",
   target: ["chrome110", "firefox115"],
   define: { __TEST__: String(values.test) },
+  // the WebAssembly build alone, its loader bundled in (an extension page may not import code at run time)
+  alias: { "onnxruntime-web": "onnxruntime-web/wasm" },
+  absWorkingDir: here,
   minifySyntax: true,  // drops the `if (__TEST__)` branches of the product build
   legalComments: "none",
   logLevel: "warning",

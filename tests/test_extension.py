@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.server
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -103,6 +104,8 @@ def _build(out: Path, *, test: bool) -> Path:
         pytest.skip("no Node.js or no extension/node_modules (make extension-deps installs them)")
     command = ["node", str(EXTENSION / "build.mjs"), "--out", str(out)] + (["--test"] if test else [])
     subprocess.run(command, check=True, capture_output=True, timeout=120)
+    model_files = [sys.executable, str(EXTENSION / "tools" / "model_files.py"), str(out)]
+    subprocess.run(model_files, check=True, capture_output=True, timeout=120)
     return out
 
 
@@ -151,8 +154,9 @@ def browser(live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type
         worker = (
             context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
         )
-        worker.evaluate(
-            "([server, token]) => chrome.storage.local.set({server, token})", [live_server, EXTENSION_TOKEN]
+        worker.evaluate(  # the server back end; the in-browser one is tested in test_extension_browser.py
+            "([server, token]) => chrome.storage.local.set({backend: 'server', server, token})",
+            [live_server, EXTENSION_TOKEN],
         )
         yield context, worker
         context.close()

@@ -10,8 +10,10 @@ const techniqueLists = new Map();
  * @param {number} tabId */
 async function analyseTab(tabId) {
   await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
+  const settings = await loadSettings();
+  if (settings.backend === "browser") return analyseHere(tabId, settings.minScore);
   const page = await chrome.tabs.sendMessage(tabId, { type: "proplens:page" });
-  const { server, token, model, minScore } = await loadSettings();
+  const { server, token, model, minScore } = settings;
   const base = server.replace(/\/+$/, "");
   const headers = { "Content-Type": "application/json", "Authorization": "Bearer " + token };
   const analysis = await call(base + "/api/v1/analyze", {
@@ -26,6 +28,38 @@ async function analyseTab(tabId) {
   });
   const colours = await techniquesOf(base, analysis.taxonomy, headers);
   return chrome.tabs.sendMessage(tabId, { type: "proplens:show", analysis, colours, server: base });
+}
+
+/** Analyse the page in this browser: the content script reads the article, the offscreen document runs
+ * the model, the content script highlights. Nothing leaves the machine. */
+async function analyseHere(tabId, minScore) {
+  const page = await chrome.tabs.sendMessage(tabId, { type: "proplens:read" });
+  if (!page || !page.text) throw new Error("no article text found on this page");
+  await offscreenDocument();
+  const answer = await chrome.runtime.sendMessage({ type: "proplens:detect", text: page.text, minScore });
+  if (!answer || !answer.ok) throw new Error((answer && answer.error) || "the in-browser detector did not answer");
+  const { spans, figures, model, techniques, seconds } = answer.result;
+  if (__TEST__) timings.push(seconds);
+  const analysis = {
+    article: { id: "page", text: page.text, title: page.title, url: page.url },
+    spans, figures, model, taxonomy: "ptc", targets: [], key_sentences: [],
+  };
+  const colours = Object.fromEntries(techniques.map((t) => [t.id, t]));
+  return chrome.tabs.sendMessage(tabId, { type: "proplens:show", analysis, colours, server: "" });
+}
+
+/** The offscreen document that runs the detector (made once; the browser keeps it while it is used). */
+async function offscreenDocument() {
+  const url = chrome.runtime.getURL("offscreen.html");
+  const contexts = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
+  if (contexts.length) return;
+  await chrome.offscreen.createDocument({
+    url: "offscreen.html",
+    reasons: [chrome.offscreen.Reason.WORKERS],
+    justification: "run the propaganda detector in this browser, off the page's main thread",
+  }).catch((error) => {
+    if (!String(error && error.message).includes("single offscreen")) throw error;  // another analysis made it
+  });
 }
 
 /** The technique list of `taxonomy` on the server at `base`, by id; fetched once per browser session. */
@@ -103,6 +137,8 @@ chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
 // URLs it fetched. The product build has neither.
 /** @type {string[]} */
 const fetched = [];
+/** @type {number[]} */
+const timings = [];
 if (__TEST__) {
-  Object.assign(self, { proplensAnalyseTab: analyseTab, proplensFetched: fetched });
+  Object.assign(self, { proplensAnalyseTab: analyseTab, proplensFetched: fetched, proplensTimings: timings });
 }

@@ -3,6 +3,7 @@
 // which the reader can also review them (accept, reject, relabel, resize, add, done) through the server.
 import { unwrap, wrap } from "./marks.js";
 import { articleRange, indexPage, locate } from "./page-text.js";
+import { readArticle } from "./reader.js";
 import { reviewSection } from "./review-panel.js";
 
 /** What is shown: the analysis, its colours and server, and the reviews' state (from the server).
@@ -305,6 +306,7 @@ if (!globalThis.__proplens) {  // injected again on each analysis: listen once
   chrome.runtime.onMessage.addListener((message, sender, reply) => {
     if (sender.id !== chrome.runtime.id || !message) return false;
     if (message.type === "proplens:page") reply({ html: document.documentElement.outerHTML, url: location.href });
+    else if (message.type === "proplens:read") reply({ ...readArticle(document), url: location.href });
     else if (message.type === "proplens:show") reply(show(message.analysis, message.colours || {}, message.server));
     else if (message.type === "proplens:remove") { remove(); reply({ removed: true }); }
     else if (__TEST__ && message.type === "proplens:threshold") reply({ threshold: setThreshold(message.value) });

@@ -8,11 +8,17 @@ export const MODELS = ["default", "accurate"];
 // The range the options page accepts for a minimum score (null: the model's tuned minimum).
 export const MIN_SCORE_RANGE = [0.05, 0.95];
 
-/** @typedef {{server: string, token: string, model: string, minScore: number | null, autoSites: string[],
- *   reviewer: string}} Settings */
+// Where pages are analysed: "browser" (the model runs in this browser; nothing leaves the machine) or
+// "server" (your proplens server: the accurate model, reviews, history).
+export const BACKENDS = ["browser", "server"];
+
+/** @typedef {{backend: string, server: string, token: string, model: string, minScore: number | null,
+ *   autoSites: string[], reviewer: string}} Settings */
 
 /** @type {Settings} */
-export const DEFAULTS = { server: DEFAULT_SERVER, token: "", model: "", minScore: null, autoSites: [], reviewer: "" };
+export const DEFAULTS = {
+  backend: "browser", server: DEFAULT_SERVER, token: "", model: "", minScore: null, autoSites: [], reviewer: "",
+};
 
 // The longest reviewer name the server accepts.
 export const MAX_REVIEWER = 64;
@@ -22,6 +28,7 @@ export const MAX_REVIEWER = 64;
 export async function loadSettings() {
   const saved = await chrome.storage.local.get(Object.keys(DEFAULTS));
   return {
+    backend: typeof saved.backend === "string" && BACKENDS.includes(saved.backend) ? saved.backend : "browser",
     server: typeof saved.server === "string" && saved.server ? saved.server : DEFAULT_SERVER,
     token: typeof saved.token === "string" ? saved.token : "",
     model: typeof saved.model === "string" && MODELS.includes(saved.model) ? saved.model : "",

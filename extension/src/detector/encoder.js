@@ -7,9 +7,12 @@ export class Encoder {
   constructor(session) { this.session = session; }
 
   /** Load the graph (its bytes, or a URL the runtime fetches); one thread: the page's and the browser's
-   * other work keep their cores. @param {Uint8Array | string} graph */
-  static async load(graph) {
+   * other work keep their cores. `wasm`: the folder holding onnxruntime-web's .wasm file (in Node it
+   * is found by itself). @param {Uint8Array | string} graph @param {string} [wasm] */
+  static async load(graph, wasm) {
     ort.env.wasm.numThreads = 1;
+    // only the .wasm binary's place: the loader is bundled (a page of the extension cannot import code)
+    if (wasm) ort.env.wasm.wasmPaths = { wasm: `${wasm}ort-wasm-simd-threaded.wasm` };
     // int8-stored weights are folded into fp32 constants, never run by int8 kernels (which differ between
     // CPUs): the same arithmetic as proplens/models/onnx_encoder.py
     const options = {

@@ -1,0 +1,121 @@
+"""The extension's in-browser back end (the default): the model runs in an offscreen document of the
+extension, nothing is sent anywhere. Highlights on the article's words, the same fragments as proplens in
+Python, no server needed and none reached, hostile pages analysed off the page's main thread."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_extension import HOSTILE, _article_html, _build
+
+LONG = (
+    "<!doctype html><html><head><title>Long</title></head><body><article><h1>A very long page</h1>"
+    + ("<p>The corrupt mayor lied again and again to every honest family in this town!!!!!!!!</p>" * 400)
+    + "<p>"
+    + "!" * 20000
+    + " ΣΊΣΥΦΟΣ 中文 🇺🇸 " * 50
+    + "</p></article></body></html>"
+)
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[str]:
+    routes = {
+        "/news.html": ("", _article_html()),
+        "/csp.html": ("default-src 'none'; style-src 'none'; script-src 'none'", _article_html()),
+        "/long.html": ("", LONG),
+        "/hostile.html": ("", HOSTILE.replace("SERVER", repr("http://127.0.0.1:9"))),
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            csp, page = routes.get(path, ("", "not found"))
+            self.send_response(200 if path in routes else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if csp:
+                self.send_header("Content-Security-Policy", csp)
+            self.end_headers()
+            self.wfile.write(page.encode("utf-8"))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Chromium with the test build and no server configured (the default back end)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
+    built = _build(tmp_path_factory.mktemp("extension"), test=True)
+    with playwright_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")),
+            executable_path=executable,
+            headless=False,
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                f"--disable-extensions-except={built}",
+                f"--load-extension={built}",
+            ],
+        )
+        worker = (
+            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        )
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+        yield context, worker, requests
+        context.close()
+
+
+def _analyse(worker, url: str):  # type: ignore[no-untyped-def]
+    tab = worker.evaluate("async (url) => (await chrome.tabs.query({url}))[0].id", url)
+    return tab, worker.evaluate("(id) => self.proplensAnalyseTab(id)", tab)
+
+
+def test_highlights_without_a_server_and_nothing_leaves_the_machine(
+    browser, pages: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    context, worker, requests = browser
+    page = context.new_page()
+    page.goto(f"{pages}/news.html")
+    before = page.evaluate("document.body.innerHTML")
+    seen = len(requests)
+    started = time.monotonic()
+    _, first = _analyse(worker, f"{pages}/news.html")
+    first_seconds = time.monotonic() - started
+    started = time.monotonic()
+    tab, again = _analyse(worker, f"{pages}/news.html")
+    later_seconds = time.monotonic() - started
+    timings = worker.evaluate("() => self.proplensTimings")
+    print(f"first analysis {first_seconds:.2f} s (detector {timings[0]:.2f} s)")
+    print(f"later analysis {later_seconds:.2f} s (detector {timings[-1]:.2f} s)")
+    assert first["placed"] >= 5 and again["placed"] == first["placed"]
+    article = page.evaluate("document.querySelector('article').innerText.replace(/\\s+/g, ' ')")
+    for text in page.locator("proplens-mark").all_inner_texts():
+        assert " ".join(text.split()) in article
+    outside = page.evaluate(
+        "[...document.querySelectorAll('proplens-mark')].filter(m => !m.closest('article')).length"
+    )
+    assert outside == 0
+    # every request the browser made for the analyses stayed inside the extension
+    made = [u for u in requests[seen:] if not u.startswith("chrome-extension://")]
+    assert made == [], made
+    page.screenshot(path=str(tmp_path / "in-browser.png"))
+    worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:remove'})", tab)
+    assert page.evaluate("document.body.innerHTML") == before
