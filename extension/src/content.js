@@ -234,6 +234,12 @@ function panel(analysis, spans, colours, placed, listed, server) {
     selected: () => selectedRange(analysis),
   });
   if (analysis.id) body.appendChild(review.element);
+  if (!server) {
+    const here = document.createElement("div");
+    here.style.cssText = "color:#5b6475;margin-top:4px";
+    here.textContent = "Analysed in this browser: nothing left your machine.";
+    body.appendChild(here);
+  }
   if (analysis.id) {
     const a = document.createElement("a");
     a.href = `${server.replace(/\/+$/, "")}/a/${analysis.id}`; a.target = "_blank"; a.rel = "noopener";

@@ -1,5 +1,5 @@
 // proplens extension — the options page: server, token, model, minimum score, sites analysed on load.
-import { DEFAULT_SERVER, MAX_REVIEWER, MIN_SCORE_RANGE, MODELS, loadSettings } from "./settings.js";
+import { BACKENDS, DEFAULT_SERVER, MAX_REVIEWER, MIN_SCORE_RANGE, MODELS, loadSettings } from "./settings.js";
 
 const byId = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const server = byId("server"), token = byId("token"), model = byId("model"), minScore = byId("min-score");
@@ -15,7 +15,12 @@ loadSettings().then((saved) => {
   token.value = saved.token;
   sites.value = saved.autoSites.join("\n");
   reviewer.value = saved.reviewer;
+  for (const radio of backendChoices()) radio.checked = radio.value === saved.backend;
 });
+
+function backendChoices() {
+  return /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll("input[name=backend]")]);
+}
 
 /** Ask the browser for access to `origins`; false when refused. */
 async function granted(origins) {
@@ -47,8 +52,10 @@ byId("save").addEventListener("click", async () => {
   }
   const chosen = MODELS.includes(model.value) ? model.value : "";
   const name = reviewer.value.trim().replace(/\s+/g, " ").slice(0, MAX_REVIEWER);
+  const picked = backendChoices().find((r) => r.checked)?.value || "browser";
+  const backend = BACKENDS.includes(picked) ? picked : "browser";
   await chrome.storage.local.set({
-    server: url.origin, token: token.value.trim(), autoSites, model: chosen, minScore: minimum, reviewer: name,
+    backend, server: url.origin, token: token.value.trim(), autoSites, model: chosen, minScore: minimum, reviewer: name,
   });
   status.textContent = "Saved.";
 });
