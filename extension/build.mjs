@@ -4,7 +4,7 @@
 // them (esbuild removes the dead branches), so the zip carries no test hooks.
 import { build } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -13,6 +13,7 @@ const { values } = parseArgs({
   options: { out: { type: "string", default: join(here, "..", "dist", "extension") }, test: { type: "boolean", default: false } },
 });
 
+values.out = resolve(values.out);  // esbuild resolves relative paths from absWorkingDir, not from here
 rmSync(values.out, { recursive: true, force: true });
 mkdirSync(values.out, { recursive: true });
 cpSync(join(here, "static"), values.out, { recursive: true });

@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", "../dist/"] },
+  { ignores: ["node_modules/", "dist/", "../dist/"] },
   js.configs.recommended,
   {
     files: ["src/**/*.js"],

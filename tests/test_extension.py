@@ -22,7 +22,9 @@ from tests.fixtures_web import EXTENSION_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTENSION = ROOT / "extension"
-HOOKS = ("proplensAnalyseTab", "proplensFetched", "proplens:threshold")
+HOOKS = ("proplensAnalyseTab", "proplensFetched", "proplensTimings", "proplens:threshold")
+ZIP_BUDGET = 26_000_000
+"""The zip's size budget (README): the model (23 MB) and onnxruntime-web's WebAssembly are most of it."""
 DEMO = (EXAMPLES / "demo-articles" / "article1000001.txt").read_text(encoding="utf-8")
 HEADLINE, BODY = DEMO.split("\n", 1)
 PARAGRAPHS = [p for p in BODY.strip().split("\n") if p.strip()]
@@ -113,8 +115,9 @@ def test_the_product_build_carries_no_test_hooks(tmp_path: Path) -> None:
     """`make extension`'s zip: the four scripts and the static files, none of the hooks the tests use."""
     product = _build(tmp_path / "product", test=False)
     names = sorted(p.name for p in product.iterdir())
-    scripts = ["background.js", "content.js", "options.js", "popup.js"]
-    assert names == sorted([*scripts, "manifest.json", "options.html", "popup.html", "popup.css", "icon.png"])
+    scripts = ["background.js", "content.js", "offscreen.js", "options.js", "popup.js"]
+    pages = ["manifest.json", "offscreen.html", "options.html", "popup.html", "popup.css", "icon.png"]
+    assert names == sorted([*scripts, *pages, "model", "ort"])
     code = "".join(p.read_text(encoding="utf-8") for p in product.glob("*.js"))
     assert not [hook for hook in HOOKS if hook in code]
     assert "import " not in code  # bundled: a content script cannot import modules
@@ -126,9 +129,14 @@ def test_make_extension_zips_the_product_build(tmp_path: Path) -> None:
     if not shutil.which("make") or not (EXTENSION / "node_modules" / "esbuild").exists():
         pytest.skip("no make or no extension/node_modules")
     subprocess.run(["make", "-s", "extension"], cwd=ROOT, check=True, capture_output=True, timeout=120)
-    with zipfile.ZipFile(ROOT / "dist" / "proplens-extension.zip") as archive:
+    zipped = ROOT / "dist" / "proplens-extension.zip"
+    assert zipped.stat().st_size <= ZIP_BUDGET  # README: the size budget
+    with zipfile.ZipFile(zipped) as archive:
         names = archive.namelist()
         assert "manifest.json" in names and "background.js" in names
+        assert {"model/encoder.onnx", "model/techniques.json", "ort/ort-wasm-simd-threaded.wasm"} <= set(
+            names
+        )
         assert not any(hook.encode() in archive.read(n) for n in names if n.endswith(".js") for hook in HOOKS)
 
 

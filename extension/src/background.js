@@ -1,4 +1,5 @@
 // proplens extension — service worker: talks to the proplens server (the token never reaches pages).
+import { detect } from "./detector/run.js";
 import { loadSettings } from "./settings.js";
 
 // The technique lists (names, definitions, colours) already fetched, by server and taxonomy: they change
@@ -35,10 +36,16 @@ async function analyseTab(tabId) {
 async function analyseHere(tabId, minScore) {
   const page = await chrome.tabs.sendMessage(tabId, { type: "proplens:read" });
   if (!page || !page.text) throw new Error("no article text found on this page");
-  await offscreenDocument();
-  const answer = await chrome.runtime.sendMessage({ type: "proplens:detect", text: page.text, minScore });
-  if (!answer || !answer.ok) throw new Error((answer && answer.error) || "the in-browser detector did not answer");
-  const { spans, figures, model, techniques, seconds } = answer.result;
+  let result;
+  if (chrome.offscreen) {  // Chromium: a service worker has no DOM, the offscreen document runs the model
+    await offscreenDocument();
+    const answer = await chrome.runtime.sendMessage({ type: "proplens:detect", text: page.text, minScore });
+    if (!answer || !answer.ok) throw new Error((answer && answer.error) || "the in-browser detector did not answer");
+    result = answer.result;
+  } else {  // Firefox: the background page runs it
+    result = await detect(page.text, minScore);
+  }
+  const { spans, figures, model, techniques, seconds } = result;
   if (__TEST__) timings.push(seconds);
   const analysis = {
     article: { id: "page", text: page.text, title: page.title, url: page.url },
