@@ -6,6 +6,7 @@ strict CSP pages, hostile pages; and the product build without the tests' hooks.
 from __future__ import annotations
 
 import http.server
+import json
 import shutil
 import subprocess
 import sys
@@ -140,8 +141,10 @@ def test_make_extension_zips_the_product_build(tmp_path: Path) -> None:
         assert not any(hook.encode() in archive.read(n) for n in names if n.endswith(".js") for hook in HOOKS)
 
 
-@pytest.fixture(scope="module")
-def browser(live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["server", "browser"])
+def browser(request, live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Chromium with the test build, analysing on the proplens server or in the browser (both back ends
+    run every test below that does not need the server's own features)."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():
@@ -162,12 +165,17 @@ def browser(live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type
         worker = (
             context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
         )
-        worker.evaluate(  # the server back end; the in-browser one is tested in test_extension_browser.py
-            "([server, token]) => chrome.storage.local.set({backend: 'server', server, token})",
-            [live_server, EXTENSION_TOKEN],
+        worker.evaluate(
+            "([backend, server, token]) => chrome.storage.local.set({backend, server, token})",
+            [request.param, live_server, EXTENSION_TOKEN],
         )
         yield context, worker
         context.close()
+
+
+def _needs_the_server(browser) -> None:  # type: ignore[no-untyped-def]
+    if browser[1].evaluate("async () => (await chrome.storage.local.get('backend')).backend") != "server":
+        pytest.skip("a feature of the server back end (stored analyses, the server's technique list)")
 
 
 def _analyse(worker, url: str):  # type: ignore[no-untyped-def]
@@ -308,6 +316,7 @@ def test_the_panel_folds_to_its_title_line_and_back(browser, pages: str, tmp_pat
 
 def test_the_technique_list_is_fetched_once_for_many_analyses(browser, pages: str) -> None:  # type: ignore[no-untyped-def]
     """Names, definitions and colours change only with the server: one request per server and taxonomy."""
+    _needs_the_server(browser)
     context, worker = browser
     for n in range(2):
         page = context.new_page()
@@ -357,6 +366,7 @@ def _until(page, check, seconds: float = 10) -> bool:  # type: ignore[no-untyped
 def test_reviewing_in_the_panel_with_the_keyboard(browser, pages: str, web_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A focused highlight takes the same keys as the result page: a accept, r reject, n add the selected
     words, d done; each is saved at once under the name from the options, and drawn at once."""
+    _needs_the_server(browser)
     context, worker = browser
     worker.evaluate("() => chrome.storage.local.set({reviewer: 'ext-ana'})")
     page = context.new_page()
@@ -400,3 +410,20 @@ def test_reviewing_in_the_panel_with_the_keyboard(browser, pages: str, web_app, 
     assert text[added.start : added.end] == "Mill Lane"  # the page's words, at the article's offsets
     assert first_words  # the first highlight was the one accepted
     worker.evaluate("() => chrome.storage.local.set({reviewer: ''})")
+
+
+def test_the_built_extension_passes_web_ext_lint_for_firefox(tmp_path: Path) -> None:
+    """Mozilla's own checks of the product build: no errors (warnings name what Firefox lacks, such as
+    offscreen documents, which the background page stands in for there)."""
+    web_ext = EXTENSION / "node_modules" / ".bin" / "web-ext"
+    if not web_ext.exists():
+        pytest.skip("no extension/node_modules (make extension-deps installs them)")
+    product = _build(tmp_path / "product", test=False)
+    done = subprocess.run(
+        [str(web_ext), "lint", "--source-dir", str(product), "--output", "json", "--no-config-discovery"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    report = json.loads(done.stdout)
+    assert report["summary"]["errors"] == 0, report["errors"]

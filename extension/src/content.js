@@ -60,7 +60,11 @@ function show(analysis, colours, server) {
   const summary = render();
   if (analysis.id) {
     chrome.runtime.sendMessage({ type: "proplens:review", analysis: analysis.id }).then((answer) => {
-      if (answer && answer.ok && current && current.analysis === analysis) { current.review = answer.result; render(); }
+      if (!answer || !answer.ok || !current || current.analysis !== analysis) return;
+      current.review = answer.result;
+      // drawn again only when someone has reviewed it: otherwise the page stays as it is (no flicker, and
+      // marks a reader is pointing at are not replaced)
+      if (answer.result.reviews && answer.result.reviews.length) render(); else if (state) state.ui.review.summary(answer.result);
     }, () => {});
   }
   return summary;

@@ -92,6 +92,8 @@ export function reviewSection({ analysis, spans, colours, review, send, selected
       target.textContent = `Fragment ${span.index + 1}: ${name}` + (span.reviewed && span.reviewed !== "open" ? ` · ${span.reviewed}` : "");
       technique.value = span.technique;
     },
+    /** The reviews' state, when it arrives after the panel was drawn. @param {any} state */
+    summary(state) { head.textContent = "Review" + (state ? ` · ${state.summary}` : ""); },
     /** @param {KeyboardEvent} event */
     key(event) {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
