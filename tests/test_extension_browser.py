@@ -117,6 +117,8 @@ def test_highlights_without_a_server_and_nothing_leaves_the_machine(
     made = [u for u in requests[seen:] if not u.startswith("chrome-extension://")]
     assert made == [], made
     page.screenshot(path=str(tmp_path / "in-browser.png"))
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.screenshot(path=str(tmp_path / "in-browser-375.png"))
     worker.evaluate("(id) => chrome.tabs.sendMessage(id, {type: 'proplens:remove'})", tab)
     assert page.evaluate("document.body.innerHTML") == before
 
