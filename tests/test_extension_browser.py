@@ -77,6 +77,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         worker = (
             context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
         )
+        # a server that is not there, and the network to it blocked: the in-browser back end needs neither
+        worker.evaluate(
+            "() => chrome.storage.local.set({backend: 'browser', server: 'http://127.0.0.1:9', token: ''})"
+        )
+        context.route("http://127.0.0.1:9/**", lambda route: route.abort())
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
         yield context, worker, requests
