@@ -14,7 +14,9 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,21 +74,17 @@ fetch(SERVER + "/api/v1/analyze", {method: "POST", body: JSON.stringify({text: "
 </script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def pages(live_server: str) -> Iterator[str]:
-    routes = {
-        "/news.html": ("", _article_html()),
-        "/csp.html": ("default-src 'none'; style-src 'none'; script-src 'none'", _article_html()),
-        "/hostile.html": ("", HOSTILE.replace("SERVER", repr(live_server))),
-        "/restyled.html": ("", _article_html().replace("</head>", RESTYLING + "</head>")),
-    }
+@contextmanager
+def serve_pages(routes: dict[str, tuple[str, str]]) -> Iterator[str]:
+    """A page server on 127.0.0.1: path -> (Content-Security-Policy or "", HTML); a query string keeps a
+    test's page URL its own."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
 
         def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]  # a query makes a page's URL unique to a test
+            path = self.path.split("?", 1)[0]
             csp, page = routes.get(path, ("", "not found"))
             self.send_response(200 if path in routes else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -97,8 +95,52 @@ def pages(live_server: str) -> Iterator[str]:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def chromium_with(built: Path, profile: Path) -> Iterator[tuple[Any, Any]]:
+    """Debian's Chromium (skips without it or Playwright) with the extension folder `built` loaded:
+    (browser context, the extension's service worker)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
+    with playwright_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            headless=False,
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                f"--disable-extensions-except={built}",
+                f"--load-extension={built}",
+            ],
+        )
+        worker = (
+            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        )
+        try:
+            yield context, worker
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def pages(live_server: str) -> Iterator[str]:
+    routes = {
+        "/news.html": ("", _article_html()),
+        "/csp.html": ("default-src 'none'; style-src 'none'; script-src 'none'", _article_html()),
+        "/hostile.html": ("", HOSTILE.replace("SERVER", repr(live_server))),
+        "/restyled.html": ("", _article_html().replace("</head>", RESTYLING + "</head>")),
+    }
+
+    with serve_pages(routes) as url:
+        yield url
 
 
 def _build(out: Path, *, test: bool) -> Path:
@@ -145,32 +187,13 @@ def test_make_extension_zips_the_product_build(tmp_path: Path) -> None:
 def browser(request, live_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Chromium with the test build, analysing on the proplens server or in the browser (both back ends
     run every test below that does not need the server's own features)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
     built = _build(tmp_path_factory.mktemp("extension"), test=True)
-    with playwright_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")),
-            executable_path=executable,
-            headless=False,
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                f"--disable-extensions-except={built}",
-                f"--load-extension={built}",
-            ],
-        )
-        worker = (
-            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        )
+    with chromium_with(built, tmp_path_factory.mktemp("profile")) as (context, worker):
         worker.evaluate(
             "([backend, server, token]) => chrome.storage.local.set({backend, server, token})",
             [request.param, live_server, EXTENSION_TOKEN],
         )
         yield context, worker
-        context.close()
 
 
 def _needs_the_server(browser) -> None:  # type: ignore[no-untyped-def]

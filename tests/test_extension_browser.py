@@ -4,16 +4,13 @@ Python, no server needed and none reached, hostile pages analysed off the page's
 
 from __future__ import annotations
 
-import http.server
-import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_extension import HOSTILE, _article_html, _build
+from tests.test_extension import HOSTILE, _article_html, _build, chromium_with, serve_pages
 
 LONG = (
     "<!doctype html><html><head><title>Long</title></head><body><article><h1>A very long page</h1>"
@@ -33,50 +30,15 @@ def pages() -> Iterator[str]:
         "/long.html": ("", LONG),
         "/hostile.html": ("", HOSTILE.replace("SERVER", repr("http://127.0.0.1:9"))),
     }
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            csp, page = routes.get(path, ("", "not found"))
-            self.send_response(200 if path in routes else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            if csp:
-                self.send_header("Content-Security-Policy", csp)
-            self.end_headers()
-            self.wfile.write(page.encode("utf-8"))
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_pages(routes) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Chromium with the test build and no server configured (the default back end)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (make browser installs it)")
+    """Chromium with the test build, the in-browser back end (the default) and a server that is stopped."""
     built = _build(tmp_path_factory.mktemp("extension"), test=True)
-    with playwright_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")),
-            executable_path=executable,
-            headless=False,
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                f"--disable-extensions-except={built}",
-                f"--load-extension={built}",
-            ],
-        )
-        worker = (
-            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        )
+    with chromium_with(built, tmp_path_factory.mktemp("profile")) as (context, worker):
         # a server that is not there, and the network to it blocked: the in-browser back end needs neither
         worker.evaluate(
             "() => chrome.storage.local.set({backend: 'browser', server: 'http://127.0.0.1:9', token: ''})"
@@ -85,7 +47,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
         yield context, worker, requests
-        context.close()
 
 
 def _analyse(worker, url: str):  # type: ignore[no-untyped-def]
