@@ -12,7 +12,8 @@ import typer
 
 from proplens.cli.app import model_app
 from proplens.cli.common import MODEL_HELP, clean_errors, load_model, print_json, stdout
-from proplens.models.catalog import install_model, model_in_use, use_model
+from proplens.models.catalog import model_in_use, use_model
+from proplens.models.install import install_model
 from proplens.scoring import formatting
 
 

@@ -11,8 +11,6 @@ takes a model name (``--model``, ``model=``, the web form, the extension's optio
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +20,8 @@ from proplens.errors import ModelError
 __all__ = [
     "MODEL_NAMES",
     "NamedModel",
-    "install_model",
     "local_models",
+    "local_root",
     "model_directory",
     "model_in_use",
     "named_models",
@@ -71,16 +69,16 @@ def named_models() -> list[tuple[NamedModel, Path | None]]:
 LOCAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 """A local model's name: lower-case letters, digits, ``-`` and ``_``, at most 40 characters."""
 _IN_USE = "model-in-use"
-_MODEL_FILES = ("encoder.onnx", "technique_head.npz", "detector.json", "tokenizer.json")
 
 
-def _local_root() -> Path:
+def local_root() -> Path:
+    """Where local models live: ``$PROPLENS_HOME/models``."""
     return proplens_home() / "models"
 
 
 def local_models() -> list[tuple[str, Path]]:
     """The installed local models, by name."""
-    root = _local_root()
+    root = local_root()
     if not root.is_dir():
         return []
     return sorted(
@@ -116,51 +114,6 @@ def use_model(name: str) -> str:
         partial.write_text(name + "\n", encoding="utf-8")
         partial.replace(target)
     return name
-
-
-def install_model(source: str | Path, name: str, *, replace: bool = False) -> Path:
-    """Copy the exported model folder `source` (``RUN/model`` of `proplens train`) into the local models
-    as `name`, after checking it is whole and runs; returns its new folder. `ModelError` in one line for a
-    bad name, a folder that is not a proplens model, or one that does not load."""
-    if not LOCAL_NAME.fullmatch(name) or name in MODEL_NAMES:
-        raise ModelError(
-            f"{name!r} cannot name a local model: use lower-case letters, digits, - and _ (at most 40), "
-            f"not {' or '.join(MODEL_NAMES)}"
-        )
-    source = Path(source)
-    if not source.is_dir():
-        raise ModelError(f"{source}: no such model folder")
-    missing = [f for f in _MODEL_FILES if not (source / f).is_file()]
-    if missing:
-        raise ModelError(f"{source} is not a proplens model folder (missing {', '.join(missing)})")
-    _check_runs(source)
-    root = _local_root()
-    target = root / name
-    if target.exists() and not replace:
-        raise ModelError(f"a local model named {name!r} exists: choose another name or --replace")
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
-    try:
-        shutil.copytree(source, staging / "model", symlinks=False)
-        if target.exists():
-            shutil.rmtree(target)
-        (staging / "model").replace(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
-
-
-def _check_runs(folder: Path) -> None:
-    """Load the model and analyse a sentence with it: what every later use of it will do."""
-    from proplens.document import Article
-    from proplens.models.detector import load_detector
-
-    try:
-        load_detector(folder).analyze([Article("check", "The corrupt mayor lied to every honest family.")])
-    except Exception as error:  # a foreign or damaged file: onnxruntime, numpy and json errors alike
-        lines = str(error).replace(f"{folder}/", "").splitlines()
-        reason = lines[0][:300] if lines else error.__class__.__name__
-        raise ModelError(f"{folder} is not a working proplens model: {reason}") from None
 
 
 def model_directory(model: str | Path | None) -> Path:

@@ -15,8 +15,7 @@ from proplens.io import ptc
 from proplens.io.semeval2021 import read_semeval2021
 from proplens.techniques import Taxonomy, is_known, translate
 from proplens.training.config import TrainConfig
-from proplens.training.distillation import TeacherTargets
-from proplens.training.examples import WindowExample, build_examples
+from proplens.training.examples import TeacherTargets, WindowExample, build_examples
 
 __all__ = ["TrainingData", "load_training_data", "reviewed_data", "semeval2021_extra", "training_examples"]
 

@@ -19,7 +19,6 @@ import bisect
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,13 +27,13 @@ from numpy.typing import NDArray
 
 from proplens.document import Annotation, Article, group_by_article
 from proplens.errors import ModelError
+from proplens.training.examples import TeacherTargets
 
 if TYPE_CHECKING:  # data.py builds on this module
     from proplens.training.config import TrainConfig
     from proplens.training.data import TrainingData
 
 __all__ = [
-    "TeacherTargets",
     "distillation_targets",
     "load_targets",
     "save_targets",
@@ -44,16 +43,6 @@ __all__ = [
 
 Array = NDArray[np.float32]
 Offsets = Sequence[tuple[int, int]]
-
-
-@dataclass(frozen=True, slots=True)
-class TeacherTargets:
-    """What the teacher says about one article, ready for the student."""
-
-    tags: Array
-    """``[student tokens, 3]``: p(O), p(B), p(I) per student token."""
-    techniques: dict[tuple[int, int, str], Array] = field(default_factory=dict)
-    """Per gold fragment ``(start, end, technique)``: the teacher's technique distribution (calibrated)."""
 
 
 def tokens_from_teacher(

@@ -18,17 +18,29 @@ from proplens.models.features import span_features
 from proplens.models.token_features import token_features
 from proplens.models.windows import TokenizedText, Window, plan_windows, token_range, tokenize
 from proplens.techniques import PTC_TECHNIQUE_IDS
-from proplens.training.distillation import TeacherTargets
+
+Array = NDArray[np.float32]
 
 __all__ = [
     "BIO_TAGS",
     "SpanExample",
+    "TeacherTargets",
     "WindowExample",
     "build_examples",
 ]
 
 BIO_TAGS = ("O", "B", "I")
 TECHNIQUE_INDEX = {technique: index for index, technique in enumerate(PTC_TECHNIQUE_IDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherTargets:
+    """What the teacher says about one article, ready for the student."""
+
+    tags: Array
+    """``[student tokens, 3]``: p(O), p(B), p(I) per student token."""
+    techniques: dict[tuple[int, int, str], Array] = field(default_factory=dict)
+    """Per gold fragment ``(start, end, technique)``: the teacher's technique distribution (calibrated)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ from proplens.training.base_encoders import resolve_base_encoder
 from proplens.training.batches import batch_plan
 from proplens.training.config import TrainConfig, write_config
 from proplens.training.data import TrainingData, load_training_data, training_examples
-from proplens.training.distillation import TeacherTargets, distillation_targets
-from proplens.training.examples import WindowExample
+from proplens.training.distillation import distillation_targets
+from proplens.training.examples import TeacherTargets, WindowExample
 from proplens.training.losses import batch_loss
 from proplens.training.measures import dev_scores
 from proplens.training.network import freeze_bottom, new_network
