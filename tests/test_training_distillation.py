@@ -10,13 +10,13 @@ from proplens.document import Annotation, Article, Span
 from proplens.errors import FormatError, ModelError
 from proplens.training.config import TrainConfig, load_config
 from proplens.training.distillation import (
-    TeacherTargets,
     fingerprint,
     load_targets,
     save_targets,
     teacher_targets,
     tokens_from_teacher,
 )
+from proplens.training.examples import TeacherTargets
 from proplens.training.examples import build_examples
 
 
