@@ -16,8 +16,7 @@ from proplens.training.distillation import (
     teacher_targets,
     tokens_from_teacher,
 )
-from proplens.training.examples import TeacherTargets
-from proplens.training.examples import build_examples
+from proplens.training.examples import TeacherTargets, build_examples
 
 
 def test_student_tokens_take_the_teacher_token_that_holds_their_first_character() -> None:
