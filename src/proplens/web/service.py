@@ -170,7 +170,11 @@ class _Worker:
     def run(self, job: _Job) -> Analysis:
         """Send `job`, wait for its answer; a drop asks the worker to stop, then kills it after `GRACE`."""
         self.stop.clear()
-        self.connection.send((job.article, job.options))
+        try:
+            self.connection.send((job.article, job.options))
+        except OSError:  # it died between two jobs (its pipe is closed): the slot starts another
+            self.kill()
+            raise WorkerFailed("the analysis worker stopped unexpectedly") from None
         stop_asked: float | None = None
         while True:
             if self.connection.poll(0.02):
@@ -338,9 +342,14 @@ class AnalysisService:
                 self.restarted += 1
             worker = self._running[index] = self._spawn()
         worker.wait_ready(BOOT_TIMEOUT, job.dropped)
+        failed = False
         try:
             return worker.run(job)
+        except WorkerFailed:
+            failed = True  # dead, whatever its process says this instant
+            raise
         finally:
-            if not worker.alive and not self._closing.is_set():
+            if (failed or not worker.alive) and not self._closing.is_set():
+                worker.kill()
                 self.restarted += 1
                 self._running[index] = self._spawn()  # loads its model while the slot waits for work
