@@ -1,4 +1,5 @@
-"""proplens batch: JSONL/Parquet shards to Parquet; the local and Ray engines agree row for row."""
+"""proplens batch: JSONL/Parquet shards to Parquet files per shard; a rerun resumes; the local engine here,
+the Ray engine (always inside its own network namespace) in tests/test_batch_ray.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from proplens.batch import run_local, run_ray, shard_files
+from proplens.batch import run_local, shard_files
 from proplens.errors import FormatError
 from tests.conftest import EXAMPLES, write
 
@@ -32,8 +33,9 @@ def _shards(folder: Path) -> Path:
     return folder
 
 
-def _sorted_rows(path: Path, keys: list[str]) -> list[dict]:  # type: ignore[type-arg]
-    return sorted(pq.read_table(path).to_pylist(), key=lambda row: tuple(str(row[k]) for k in keys))
+def table_rows(output: Path, table: str) -> list[dict]:  # type: ignore[type-arg]
+    """A table of a batch's output, its shards' files in name order (as a dataset reader gives them)."""
+    return pq.read_table(output / table).to_pylist()
 
 
 def test_shards_are_found_and_checked_before_anything_is_written(tmp_path: Path) -> None:
@@ -78,44 +80,37 @@ def test_bad_records_are_skipped_with_their_line_and_the_rest_is_analysed(tmp_pa
     assert "nested too deeply" in where["part-2.jsonl:4"] and "empty" in where["part-2.jsonl:5"]
     assert "colour" in where["part-2.jsonl:6"] and "UTF-8" in where["part-2.jsonl:7"]
     assert "Parquet" in where["part-3.parquet"]
-    ids = [a["article_id"] for a in pq.read_table(tmp_path / "out" / "articles.parquet").to_pylist()]
+    ids = [a["article_id"] for a in table_rows(tmp_path / "out", "articles")]
     assert ids == [f"b{n}" for n in range(6)] + ["p1"]
+    records = sorted((tmp_path / "out" / "_shards").glob("*.json"))
+    # part-2 and part-3 had nothing readable: no files, no record, read again by a rerun
+    assert [json.loads(r.read_text())["shard"] for r in records] == [
+        "part-0.jsonl",
+        "part-1.jsonl",
+        "part-4.parquet",
+    ]
+    assert json.loads(records[2].read_text())["problems"] == [
+        [f"{folder}/part-4.parquet#2", where["part-4.parquet#2"]]
+    ]
 
 
 def test_nothing_readable_writes_nothing(tmp_path: Path) -> None:
     write(tmp_path / "in" / "bad.jsonl", "{oops\n")
     report = run_local(tmp_path / "in", tmp_path / "out", workers=1, entities=False)
     assert report.articles == 0 and len(report.rejected) == 1
-    assert not list((tmp_path / "out").glob("*.parquet")) and not list((tmp_path / "out").glob(".*"))
+    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
 def test_local_engine_writes_articles_and_spans(tmp_path: Path) -> None:
     report = run_local(_shards(tmp_path / "in"), tmp_path / "out", workers=2, chunk_size=2, entities=False)
-    articles = pq.read_table(tmp_path / "out" / "articles.parquet").to_pylist()
-    spans = pq.read_table(tmp_path / "out" / "spans.parquet").to_pylist()
+    articles, spans = table_rows(tmp_path / "out", "articles"), table_rows(tmp_path / "out", "spans")
     assert report.articles == 6 and [a["article_id"] for a in articles] == [f"b{n}" for n in range(6)]
     assert report.spans == len(spans) == sum(a["spans"] for a in articles) > 0
     assert articles[0]["published"] == "2026-01-01" and articles[0]["source"] == "Gazette"
     for span in spans[:5]:
         assert span["text"] in DEMO.replace("Bramwell", "Ashby") or span["article_id"] != "b0"
-    assert not list((tmp_path / "out").glob(".*.tmp"))
-
-
-def test_ray_engine_matches_the_local_engine_row_for_row(tmp_path: Path) -> None:
-    pytest.importorskip("ray")
-    source = _shards(tmp_path / "in")
-    run_local(source, tmp_path / "local", workers=2, chunk_size=2)
-    write(source / "part-9.jsonl", "{broken\n")
-    report = run_ray(source, tmp_path / "ray", actors=2, chunk_size=2)
-    assert report.articles == 6
-    assert [(p.origin.rsplit("/", 1)[-1], p.message) for p in report.rejected] == [
-        ("part-9.jsonl:1", "invalid JSON: Expecting property name enclosed in double quotes")
-    ]
-    for name, keys in (("articles", ["article_id"]), ("spans", ["article_id", "start", "end", "technique"])):
-        local = _sorted_rows(tmp_path / "local" / f"{name}.parquet", keys)
-        ray = _sorted_rows(tmp_path / "ray" / f"{name}.parquet", keys)
-        assert local == ray, name
-        assert local
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["_shards", "articles", "spans"]
+    assert not list((tmp_path / "out").rglob(".*")) and not list(tmp_path.glob(".*"))
 
 
 def _children(pid: int) -> set[int]:
@@ -181,3 +176,45 @@ def test_killing_batch_stops_its_workers_and_leaves_no_files(tmp_path: Path, how
     assert not (tmp_path / "out").exists()  # no Parquet, no temporary files, not even an empty folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
     assert b"Traceback" not in err
+
+
+def test_a_killed_batch_resumes_where_it_stopped_and_gives_what_a_clean_run_gives(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for shard in range(6):
+        rows = [json.dumps({"id": f"r{shard}-{n}", "text": DEMO}) for n in range(6)]
+        write(tmp_path / "in" / f"part-{shard}.jsonl", "\n".join(rows) + "\n")
+    command = [
+        str(Path(sys.executable).with_name("proplens")),
+        "batch",
+        str(tmp_path / "in"),
+        str(tmp_path / "out"),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "2",
+        "--no-entities",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list((tmp_path / "out" / "_shards").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    done = sorted(p.stem for p in (tmp_path / "out" / "_shards").glob("*.json"))
+    assert 1 <= len(done) < 6, done
+    # a reader sees only complete shards: every Parquet file has its record, nothing half-written
+    for table in ("articles", "spans"):
+        assert sorted(p.stem for p in (tmp_path / "out" / table).iterdir()) == done
+    assert not list((tmp_path / "out").rglob(".*"))
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{len(done)} of 6 shards ({6 * len(done)} articles) were done" in resumed.stdout
+    assert "analysed " + str(36 - 6 * len(done)) + " articles" in resumed.stdout
+    clean = run_local(tmp_path / "in", tmp_path / "clean", workers=2, chunk_size=2, entities=False)
+    assert clean.articles == 36
+    for table in ("articles", "spans"):
+        assert table_rows(tmp_path / "out", table) == table_rows(tmp_path / "clean", table), table

@@ -1,28 +1,38 @@
-"""What both batch engines share: the input shards, the per-chunk analysis, one model per worker."""
+"""What both batch engines share: the input shards and what is left to do of them, the per-chunk analysis,
+one model per worker."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
+import json
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from proplens.document import Article
 from proplens.errors import FormatError
+from proplens.sinks.parquet import ParquetOutput, ShardRecord, SinkReport, shard_key
 from proplens.sinks.rows import rows_of
+from proplens.sources import Limits, Loaded, Problem, read_sources
 
 __all__ = [
     "SHARD_SUFFIXES",
+    "Plan",
     "Rows",
+    "Shard",
     "analyze_chunk",
     "chunks",
     "die_with_parent",
     "load_worker",
+    "plan_batch",
+    "read_shard",
     "shard_files",
     "start_worker",
 ]
@@ -49,6 +59,78 @@ def shard_files(path: Path) -> list[Path]:
     if not files or any(f.suffix.lower() not in SHARD_SUFFIXES for f in files):
         raise FormatError(path, "expected .jsonl or .parquet shards of articles (id, text, ...)")
     return files
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One input file: where it is, its path below the input folder, its size, and its name in the output."""
+
+    path: str
+    relative: str
+    bytes: int
+    key: str
+
+    def record(self, settings: str, node: str = "") -> ShardRecord:
+        return ShardRecord(shard=self.relative, bytes=self.bytes, settings=settings, node=node)
+
+
+@dataclass
+class Plan:
+    """A batch before it starts: the output, the shards still to analyse, the settings they are analysed
+    with, and the report already holding the shards an earlier run completed."""
+
+    output: ParquetOutput
+    todo: list[Shard]
+    shards: list[Shard]
+    settings: str
+    report: SinkReport
+
+
+def plan_batch(
+    shards: Path, output: str | Path, *, model: str | None, entities: bool, limits: Limits
+) -> Plan:
+    """Check the input, the model and the output (each failing in one line before anything is written),
+    then list the shards: those whose record in the output matches their input and settings are done."""
+    files = shard_files(shards)
+    root = shards if shards.is_dir() else shards.parent
+    found = [
+        Shard(str(f), rel, f.stat().st_size, shard_key(rel))
+        for f in files
+        for rel in [f.relative_to(root).as_posix()]
+    ]
+    out = ParquetOutput(str(output))
+    out.check_writable()
+    settings = settings_fingerprint(model, entities, limits)
+    report, todo = SinkReport(shards=0), []
+    for shard in found:
+        record = out.record(shard.key)
+        if record is not None and record.matches(shard.relative, shard.bytes, settings):
+            record.add_to(report)
+            report.resumed += 1
+            report.resumed_articles += record.articles
+        else:
+            todo.append(shard)
+    return Plan(out, todo, found, settings, report)
+
+
+def settings_fingerprint(model: str | None, entities: bool, limits: Limits) -> str:
+    """What a shard's rows depend on besides its input: the model (its ``detector.json``, which names its
+    version and calibration), whether targets are found, and the length cap."""
+    from proplens.models.catalog import model_directory
+    from proplens.models.detector import INFO_FILE
+
+    info = (model_directory(model) / INFO_FILE).read_bytes()
+    described = json.dumps({"entities": entities, "max_chars": limits.max_chars}).encode()
+    return hashlib.sha256(info + b"\0" + described).hexdigest()[:16]
+
+
+def read_shard(path: str, limits: Limits, reject: Callable[[Problem], None]) -> Iterator[Article]:
+    """The articles of one shard, read with the one reader; each unreadable record goes to `reject`."""
+    for item in read_sources([path], limits=limits):
+        if isinstance(item, Loaded):
+            yield item.article
+        else:
+            reject(item)
 
 
 def load_worker(model: str | None, threads: int) -> None:

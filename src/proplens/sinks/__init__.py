@@ -1,10 +1,10 @@
 """Where analyses go: the terminal and the file formats of one registry (`FORMATS`: JSON/JSONL, PTC label
-lines, HTML), written by `Sink`, the web downloads and the REST API; Parquet rows (`ParquetSink`). The JSON
-data, the Parquet rows and the store's rows all come from the one analysis-to-dict mapping in
-`proplens.io.jsonl`."""
+lines, HTML), written by `Sink`, the web downloads and the REST API; Parquet files per shard
+(`ParquetOutput`, for `proplens batch`). The JSON data, the Parquet rows and the store's rows all come
+from the one analysis-to-dict mapping in `proplens.io.jsonl`."""
 
 from proplens.sinks.formats import FORMATS, FileFormat, OutputFormat, document, serialise
-from proplens.sinks.parquet import ParquetSink, SinkReport
+from proplens.sinks.parquet import ParquetOutput, ShardWriter, SinkReport
 from proplens.sinks.rows import ARTICLE_COLUMNS, SPAN_COLUMNS, rows_of
 from proplens.sinks.stream import Sink
 
@@ -14,7 +14,8 @@ __all__ = [
     "SPAN_COLUMNS",
     "FileFormat",
     "OutputFormat",
-    "ParquetSink",
+    "ParquetOutput",
+    "ShardWriter",
     "Sink",
     "SinkReport",
     "document",
