@@ -218,3 +218,14 @@ def test_a_killed_batch_resumes_where_it_stopped_and_gives_what_a_clean_run_give
     assert clean.articles == 36
     for table in ("articles", "spans"):
         assert table_rows(tmp_path / "out", table) == table_rows(tmp_path / "clean", table), table
+
+
+def test_an_output_inside_the_input_folder_is_not_read_back_as_input(tmp_path: Path) -> None:
+    source = _shards(tmp_path / "in")
+    first = run_local(source, source / "results", workers=1, entities=False)
+    again = run_local(source, source / "results", workers=1, entities=False)
+    assert first.articles == again.articles == 6 and again.resumed == 2 and not again.rejected
+    assert [f.name for f in shard_files(source, outside=source / "results")] == [
+        "part-0.jsonl",
+        "part-1.jsonl",
+    ]

@@ -305,20 +305,25 @@ def test_a_full_disk_keeps_the_file_analyze_was_to_replace(tmp_path: Path, forma
     assert ["existing", "filler"] in [line.split() for line in out.splitlines()], out
 
 
-def test_a_full_disk_keeps_the_parquet_files_batch_was_to_replace(tmp_path: Path) -> None:
+def test_a_full_disk_keeps_the_shards_batch_completed_and_no_partial_file(tmp_path: Path) -> None:
+    """A shard's files no longer fit: the command fails in one line; the shard an earlier run completed
+    (its files and record) is intact and nothing half-written is left for a reader to pick up."""
     rows = [json.dumps({"id": f"f{n}", "text": DEMO.read_text(encoding="utf-8")}) for n in range(60)]
-    write(tmp_path / "in" / "part-0.jsonl", "\n".join(rows) + "\n")
+    write(tmp_path / "in" / "part-1.jsonl", "\n".join(rows) + "\n")
+    write(tmp_path / "in" / "part-0.jsonl", rows[0] + "\n")
     out = _on_a_small_disk(
         tmp_path,
-        'head -c 150000 /dev/urandom > "$D/filler"; mkdir "$D/out"; '
-        'printf "old\\n" > "$D/out/articles.parquet"; '
+        'mv "$T/in/part-1.jsonl" "$T/later.jsonl"; '
+        '"$P" batch "$T/in" "$D/out" --workers 1 --no-entities > /dev/null; mv "$T/later.jsonl" "$T/in/"; '
+        'head -c 150000 /dev/urandom > "$D/filler"; '
         '"$P" batch "$T/in" "$D/out" --workers 1 --no-entities; rc=$?; '
-        'echo "rc=$rc"; cat "$D/out/articles.parquet"; ls -A "$D/out" | tr "\\n" " "; echo',
+        'echo "rc=$rc"; cd "$D/out"; find . -type f | sort | tr "\\n" " "; echo',
     )
     assert "rc=1" in out and "No space left on device" in out, out
     assert "Traceback" not in out
-    lines = [line.strip() for line in out.splitlines()]
-    assert "old" in lines and "articles.parquet" in lines, out  # the old file, alone: no partial files
+    key = "part-0.jsonl-" + __import__("hashlib").sha256(b"part-0.jsonl").hexdigest()[:8]
+    files = f"./_shards/{key}.json ./articles/{key}.parquet ./spans/{key}.parquet"
+    assert files in [line.strip() for line in out.splitlines()], out  # the complete shard, alone
 
 
 def _corpus_database(tmp_path: Path) -> str:

@@ -31,7 +31,7 @@ CREDENTIALS = {
 
 @pytest.fixture
 def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An S3 server (moto) on 127.0.0.1 with a bucket ``corpus``; yields the query that points pyarrow at it."""
+    """An S3 server (moto) on 127.0.0.1 with a bucket ``corpus``; yields the query pointing pyarrow at it."""
     pytest.importorskip("moto.server", reason="moto[server] is in the dev extra")
     import logging
 

@@ -221,14 +221,14 @@ def _init(ray: Any, address: str | None) -> None:
 
     try:
         ray.init(address=address, log_to_driver=False, configure_logging=False)
-    except AuthenticationError:
-        raise ProplensError(
-            f"the Ray cluster at {address} refused this driver's token: give it the cluster's token "
-            "(RAY_AUTH_TOKEN_PATH=FILE or RAY_AUTH_TOKEN=...; `ray get-auth-token` on the head prints it)"
-        ) from None
     except Exception as error:
-        text = _cause(error)
-        if "version" in text.lower() and "mismatch" in text.lower():
+        text, chain = _cause(error), _chain_text(error)
+        if isinstance(error, AuthenticationError) or "AuthenticationError" in chain:
+            raise ProplensError(
+                f"the Ray cluster at {address} refused this driver's token: give it the cluster's token "
+                "(RAY_AUTH_TOKEN_PATH=FILE or RAY_AUTH_TOKEN=...; `ray get-auth-token` on the head prints it)"
+            ) from None
+        if "version mismatch" in chain.lower():
             raise ProplensError(
                 f"the Ray cluster at {address} runs another Ray or Python version than this driver: "
                 f"install the cluster's versions here ({text})"
@@ -283,6 +283,18 @@ def _why_nothing_starts(ray: Any, address: str | None, waited: float) -> str:
     )
 
 
+def _chain_text(error: BaseException) -> str:
+    """Every message of an error and of the errors behind it (Ray nests the one that says what happened)."""
+    texts, seen = [], error
+    for _ in range(10):
+        texts.append(f"{type(seen).__name__}: {seen}")
+        inner = getattr(seen, "cause", None) or seen.__cause__ or seen.__context__
+        if not isinstance(inner, BaseException) or inner is seen:
+            break
+        seen = inner
+    return "\n".join(texts)
+
+
 def _cause(error: BaseException) -> str:
     """The innermost error's message, on one line (Ray wraps a worker's error with its traceback)."""
     seen = error
@@ -294,6 +306,8 @@ def _cause(error: BaseException) -> str:
     if isinstance(seen, ProplensError):
         text = str(seen)
     else:
-        lines = [line for line in str(seen).splitlines() if line.strip()]
-        text = f"{type(seen).__name__}: {lines[-1].strip() if lines else ''}".rstrip(": ")
+        lines = [line.strip() for line in str(seen).splitlines() if line.strip()]
+        if any("Traceback (most recent call last)" in line for line in lines):
+            lines = lines[-1:]  # a worker's traceback: its last line is the error
+        text = f"{type(seen).__name__}: {' '.join(lines)}".rstrip(": ")
     return " ".join(text.split())[:400]

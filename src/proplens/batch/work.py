@@ -47,13 +47,21 @@ T = TypeVar("T")
 _WORKER: dict[str, Any] = {}
 
 
-def shard_files(path: Path) -> list[Path]:
-    """The shards: `path` itself, or every ``*.jsonl``/``*.parquet`` below it, sorted. Checked before
-    anything (an output folder included) is created."""
+def shard_files(path: Path, *, outside: Path | None = None) -> list[Path]:
+    """The shards: `path` itself, or every ``*.jsonl``/``*.parquet`` below it (but not below `outside`: a
+    batch's own output kept inside its input folder is not input), sorted. Checked before anything (an
+    output folder included) is created."""
     if path.is_file():
         files = [path]
     elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SHARD_SUFFIXES and p.is_file())
+        below = outside.absolute() if outside is not None else None
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in SHARD_SUFFIXES
+            and p.is_file()
+            and not (below is not None and p.absolute().is_relative_to(below))
+        )
     else:
         raise FormatError(path, "no such file or directory")
     if not files or any(f.suffix.lower() not in SHARD_SUFFIXES for f in files):
@@ -91,7 +99,8 @@ def plan_batch(
 ) -> Plan:
     """Check the input, the model and the output (each failing in one line before anything is written),
     then list the shards: those whose record in the output matches their input and settings are done."""
-    files = shard_files(shards)
+    local_output = Path(output) if "://" not in str(output) else None
+    files = shard_files(shards, outside=local_output)
     root = shards if shards.is_dir() else shards.parent
     found = [
         Shard(str(f), rel, f.stat().st_size, shard_key(rel))
