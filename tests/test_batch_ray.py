@@ -248,18 +248,26 @@ def test_a_malformed_address_is_refused_before_ray_is_asked(address: str) -> Non
         _probe(address)
 
 
-def test_actors_that_produce_nothing_are_an_error_within_the_time_allowed() -> None:
+def test_actors_that_cannot_start_are_an_error_within_the_time_allowed_and_busy_ones_are_waited_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import threading
 
     from proplens.batch.ray import _rows_within
     from proplens.errors import ProplensError
 
-    class Stuck:
+    class Slow:
+        def __init__(self, seconds: float) -> None:
+            self.seconds = seconds
+
         def iter_rows(self) -> Iterator[dict]:  # type: ignore[type-arg]
-            threading.Event().wait(30)
-            yield {}
+            threading.Event().wait(self.seconds)
+            yield {"n": 1}
 
     started = time.monotonic()
     with pytest.raises(ProplensError, match="nothing came"):
-        list(_rows_within(Stuck(), 0.5, lambda: "nothing came"))
+        list(_rows_within(Slow(30), 0.5, lambda: False, lambda: "nothing came"))
     assert time.monotonic() - started < 5
+    # actors hold CPUs (a long first shard): a notice, then the rows when they come
+    assert list(_rows_within(Slow(1.5), 0.5, lambda: True, lambda: "still nothing")) == [{"n": 1}]
+    assert "still nothing; actors hold CPUs, waiting on" in capsys.readouterr().err

@@ -109,6 +109,7 @@ def run_ray(
         context.enable_progress_bars = False
         context.print_on_execution_start = False
         context.actor_pool_util_upscaling_threshold = 1.0  # one more actor whenever all are busy
+        context.target_max_block_size = 1  # every chunk's count a block of its own: progress as it comes
         items = ray.data.from_items(
             [{"path": s.path, "relative": s.relative, "bytes": s.bytes, "key": s.key} for s in plan.todo],
             override_num_blocks=len(plan.todo),
@@ -127,7 +128,10 @@ def run_ray(
             num_cpus=ACTOR_CPUS,
         )
         for row in _rows_within(
-            done, start_timeout, lambda: _why_nothing_starts(ray, address, start_timeout)
+            done,
+            start_timeout,
+            lambda: _cpus_in_use(ray),
+            lambda: _why_nothing_starts(ray, address, start_timeout),
         ):
             tally.add(
                 articles=int(row["articles"]), skipped=int(row["skipped"]), shard_done=bool(row["record"])
@@ -150,8 +154,12 @@ def run_ray(
     return report
 
 
-def _rows_within(dataset: Any, timeout: float, why: Callable[[], str]) -> Iterator[dict[str, Any]]:
-    """The dataset's rows as they come; if none has come after `timeout` seconds, an error saying why."""
+def _rows_within(
+    dataset: Any, timeout: float, placed: Callable[[], bool], why: Callable[[], str]
+) -> Iterator[dict[str, Any]]:
+    """The dataset's rows as they come. If none has come after `timeout` seconds and nothing holds a CPU
+    of the cluster (`placed` is false: no actor could start), an error saying why; if actors hold CPUs
+    (a first shard can take long), a notice on stderr and the wait goes on."""
     rows: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=64)
 
     def pump() -> None:
@@ -163,20 +171,23 @@ def _rows_within(dataset: Any, timeout: float, why: Callable[[], str]) -> Iterat
             rows.put(("error", error))
 
     threading.Thread(target=pump, name="proplens-ray-rows", daemon=True).start()
-    deadline = time.monotonic() + timeout
-    first = True
+    deadline: float | None = time.monotonic() + timeout
     while True:
         try:
-            kind, value = rows.get(timeout=max(0.1, deadline - time.monotonic()) if first else None)
+            wait = None if deadline is None else max(0.1, deadline - time.monotonic())
+            kind, value = rows.get(timeout=wait)
         except queue.Empty:
-            if time.monotonic() >= deadline:
-                raise ProplensError(why()) from None
+            if deadline is not None and time.monotonic() >= deadline:
+                if not placed():
+                    raise ProplensError(why()) from None
+                print(f"proplens: {why()}; actors hold CPUs, waiting on", file=sys.stderr, flush=True)
+                deadline = None
             continue
         if kind == "end":
             return
         if kind == "error":
             raise value
-        first = False
+        deadline = None
         yield value
 
 
@@ -269,6 +280,13 @@ def _actor_capacity(ray: Any, address: str | None) -> int:
     return capacity
 
 
+def _cpus_in_use(ray: Any) -> bool:
+    try:
+        return bool(ray.available_resources().get("CPU", 0) < ray.cluster_resources().get("CPU", 0))
+    except Exception:
+        return True  # unknown: keep waiting rather than fail a run that may be fine
+
+
 def _why_nothing_starts(ray: Any, address: str | None, waited: float) -> str:
     where = f"the Ray cluster at {address}" if address else "this machine's Ray"
     try:
@@ -278,7 +296,7 @@ def _why_nothing_starts(ray: Any, address: str | None, waited: float) -> str:
     except Exception:
         detail = "its resources unknown"
     return (
-        f"no analysis actor produced anything within {waited:g} s on {where} ({detail}); each "
+        f"nothing analysed within {waited:g} s on {where} ({detail}); each "
         f"actor needs {ACTOR_CPUS:g} free CPU on one node and the model installed there: see `ray status`"
     )
 
