@@ -18,7 +18,7 @@ locally); first all at ``--size`` articles, then ``batch local`` at each of ``--
 peak memory flat as the corpus grows.
 
 Usage: python benchmarks/batch.py [--size 1000] [--shards 16] [--scaling 100,1000,5000] [--driver-size 10000]
-           [--entities/--no-entities] [--cluster/--no-cluster]
+           [--entities/--no-entities] [--cluster/--no-cluster] [--driver-only]
 """
 
 from __future__ import annotations
@@ -151,6 +151,11 @@ def main() -> None:
     parser.add_argument("--entities", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--cluster", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--driver-only",
+        action="store_true",
+        help="only the two-node cluster at --driver-size articles (the driver's peak memory)",
+    )
     args = parser.parse_args()
     entities = [] if args.entities else ["--no-entities"]
     sys.path.insert(0, str(Path(__file__).parent))
@@ -170,6 +175,8 @@ def main() -> None:
                 flush=True,
             )
 
+        if args.driver_only:
+            args.analyze, args.scaling = False, ""
         corpus = write_corpus(root / f"corpus-{args.size}.jsonl", args.size)
         if args.analyze:
             row(
@@ -178,7 +185,7 @@ def main() -> None:
                 [str(PROPLENS), "analyze", str(corpus), "-f", "jsonl", *entities],
             )
         shards = write_corpus(root / f"shards-{args.size}", args.size, args.shards)
-        for engine in ("local", "ray"):
+        for engine in () if args.driver_only else ("local", "ray"):
             out = root / f"out-{engine}"
             row(
                 f"batch --engine {engine}",
@@ -189,13 +196,9 @@ def main() -> None:
             cores = os.cpu_count() or 1
             batch = [str(PROPLENS), "batch", "--engine", "ray", "--address", "127.0.0.1:6379", *entities]
             big = write_corpus(root / f"shards-{args.driver_size}", args.driver_size, args.shards)
-            for run, (nodes, size, corpus_dir) in enumerate(
-                (
-                    ([cores], args.size, shards),
-                    ([1] * cores, args.size, shards),
-                    ([1] * cores, args.driver_size, big),
-                )
-            ):
+            runs = [([cores], args.size, shards), ([1] * cores, args.size, shards)]
+            runs = [*(() if args.driver_only else runs), ([1] * cores, args.driver_size, big)]
+            for run, (nodes, size, corpus_dir) in enumerate(runs):
                 place = Path(tempfile.mkdtemp(prefix="pl-bench-"))
                 name = f"ray cluster {len(nodes)} node{'s' * (len(nodes) > 1)} x {nodes[0]} CPU"
                 wall, peak = on_cluster(nodes, [*batch, str(corpus_dir), str(root / f"cluster-{run}")], place)

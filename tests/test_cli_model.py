@@ -37,7 +37,7 @@ def test_install_use_and_list_a_local_model(home: Path, trained: Path, tmp_path:
     code, out, err = invoke("analyze", text, "--format", "json")  # no --model: the model in use
     assert code == 0 and '"model": "proplens-detector-0"' in out, err
     code, out, _ = invoke("analyze", text, "--format", "json", "--model", "default")
-    assert '"model": "proplens-detector-5.1"' in out
+    assert '"model": "proplens-detector-6"' in out
     code, out, _ = invoke("model", "use", "default")
     assert code == 0 and not (home / "model-in-use").exists()
     code, _, err = invoke("model", "install", trained, "--name", "newsroom-1")

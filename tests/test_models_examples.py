@@ -22,7 +22,7 @@ def blinken() -> str:
 def test_a_lower_minimum_score_reveals_strictly_more_fragments(blinken: str) -> None:
     default = analyze(blinken, entities=False)
     counts = [len({(s.start, s.end) for s in default.spans})]
-    for minimum in (0.3, 0.2, 0.1):
+    for minimum in (0.25, 0.2, 0.1):  # the default minimum is the model's (0.34 for version 6)
         analysis = analyze(blinken, min_score=minimum, entities=False)
         assert all(s.score is not None and s.score >= minimum for s in analysis.spans)
         counts.append(len({(s.start, s.end) for s in analysis.spans}))

@@ -6,8 +6,30 @@ const QUOTES = new Set("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb");
 const LONG_WORD = /[\p{L}\p{Nl}\p{No}]{4,}/gu;
 const SENTENCE_END = new Set(".!?\n");
 
-/** The FEATURE_NAMES values of text[start, end); `lowered` is text.toLowerCase(). */
+let positions = { text: "", codePoints: new Int32Array(1) };
+
+/** Code point index of every UTF-16 offset of `text` (Python counts code points, JavaScript UTF-16 units),
+ * built once per text so that the features of many spans stay linear. */
+function codePointsOf(text) {
+  if (positions.text !== text || positions.codePoints.length !== text.length + 1) {
+    const codePoints = new Int32Array(text.length + 1);
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      codePoints[i] = n;
+      const unit = text.charCodeAt(i);
+      const low = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (!(unit >= 0xd800 && unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff)) n += 1;
+    }
+    codePoints[text.length] = n;
+    positions = { text, codePoints };
+  }
+  return positions.codePoints;
+}
+
+/** The FEATURE_NAMES values of text[start, end) (UTF-16 offsets; lengths and positions counted in code
+ * points, as Python does); `lowered` is text.toLowerCase(). */
 export function spanFeatures(text, start, end, lowered) {
+  const codePoints = codePointsOf(text);
   const fragment = text.slice(start, end);
   const needle = strip(fragment.toLowerCase());
   const repeats = needle ? count(lowered, needle) : 1;
@@ -20,7 +42,7 @@ export function spanFeatures(text, start, end, lowered) {
   const last = before[before.length - 1];
   const trailing = rstrip(fragment).slice(-1);
   return [
-    Math.log1p(fragment.length) / 6,
+    Math.log1p(codePoints[end] - codePoints[start]) / 6,
     Math.log1p(words.length) / 4,
     Math.log(Math.max(repeats, 1)) / 2,
     repeats >= 2 ? 1 : 0,
@@ -33,7 +55,7 @@ export function spanFeatures(text, start, end, lowered) {
     fragment.includes("!") ? 1 : 0,
     after.startsWith("!") ? 1 : 0,
     fragment.includes("?") || after.startsWith("?") ? 1 : 0,
-    text ? start / text.length : 0,
+    text ? codePoints[start] / codePoints[text.length] : 0,
     firstNewline === -1 || start < firstNewline ? 1 : 0,
     !before || SENTENCE_END.has(last) ? 1 : 0,
     !after || SENTENCE_END.has(after[0]) || [".", "!", "?"].includes(trailing) ? 1 : 0,
