@@ -98,7 +98,7 @@ train-distilled: install
 	$(BIN)/proplens soup $(DISTILLED_RUN)-3epochs $(DISTILLED_RUN)-4epochs --data $(SHARED)/data/ptc --out $(DISTILLED_RUN)
 
 ## train-polished: version 6's recipe: version 5.1 (read from git history) trained two more epochs on the gold
-## labels and the accurate model's answers, with seeds 13 and 29, and the two runs averaged (about 25 min per run
+## labels and the accurate model's answers, with seeds 13 and 29, and the two runs averaged (about 20 min per run
 ## on 2 AVX-512 cores in bf16, plus the teacher's pass); then make ship RUN=$(POLISHED_RUN)
 POLISHED_RUN ?= runs/polished
 VERSION_5_1 := 17f3a56
